@@ -1,0 +1,64 @@
+import type { ToolResult } from "../tools/types.ts";
+
+/** An image handed to or produced for the model. `data` is base64. */
+export interface ImagePart {
+  mediaType: string;
+  data: string;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  args: unknown;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One entry of a conversation, as kept in the transcript and handed to the run loop. */
+export type ChatMessage =
+  | { role: "user"; content: string; images?: ImagePart[]; timestamp?: number }
+  | { role: "assistant"; content: string; thinking?: string; toolCalls?: ToolCall[]; model?: string; usage?: Usage; timestamp?: number }
+  | { role: "tool"; toolCallId: string; toolName: string; content: string; isError?: boolean; timestamp?: number }
+  /** A summary of older turns written by compaction; the prompt treats it as context. */
+  | { role: "summary"; content: string; timestamp?: number };
+
+export type RunErrorCode =
+  | "no_provider"
+  | "rate_limit"
+  | "overloaded"
+  | "auth"
+  | "billing"
+  | "network"
+  | "context_overflow"
+  | "timeout"
+  | "aborted"
+  | "max_steps"
+  | "provider"
+  | "internal";
+
+export interface RunError {
+  code: RunErrorCode;
+  message: string;
+  retryable?: boolean;
+}
+
+/**
+ * The one event union of an agent run. The WebSocket `chat` events, the SSE endpoint, channel replies and
+ * the logs all consume this stream. Every run ends with exactly one `final` or `error` event.
+ */
+export type AgentEvent =
+  | { type: "run_start"; runId: string; sessionKey?: string; agentId: string }
+  /** One model attempt; failover makes several. `error` is set when the attempt failed and the run moved on. */
+  | { type: "attempt"; runId: string; provider: string; model: string; attempt: number; error?: RunError }
+  | { type: "text_delta"; runId: string; text: string }
+  | { type: "thinking_delta"; runId: string; text: string }
+  | { type: "tool_start"; runId: string; toolCallId: string; name: string; args: unknown }
+  | { type: "tool_update"; runId: string; toolCallId: string; text: string }
+  | { type: "tool_result"; runId: string; toolCallId: string; name: string; result: ToolResult }
+  /** A complete message to append to the transcript (assistant turns and tool results, in order). */
+  | { type: "message"; runId: string; message: ChatMessage }
+  | { type: "final"; runId: string; text: string; usage?: Usage; stopReason: string }
+  | { type: "error"; runId: string; error: RunError };

@@ -1,0 +1,25 @@
+/** What a command may touch of the outside world; tests pass a captured one and run commands in-process. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Global flags, taken off argv before the command runs: `--profile <name>`, `--dev`. */
+  profile?: string;
+  dev?: boolean;
+}
+
+export const processIo: CliIo = {
+  out: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+/** An io that records what a command prints, for tests. */
+export function captureIo(env: Record<string, string | undefined> = {}, cwd = process.cwd()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (t) => void out.push(t), err: (t) => void err.push(t), env, cwd };
+  return { io, stdout: () => out.join("\n"), stderr: () => err.join("\n") };
+}

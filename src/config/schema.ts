@@ -1,0 +1,226 @@
+import { z } from "zod";
+
+/**
+ * The one source of truth for the config keys this gateway implements, with OpenClaw's names.
+ * Objects strip keys they do not know; `findUnknownKeys` (unknown-keys.ts) reports those as warnings,
+ * so a config written for OpenClaw always loads.
+ */
+
+const port = z.number().int().min(1).max(65535);
+
+const modelRef = z.union([
+  z.string().min(1),
+  z.object({ primary: z.string().min(1).optional(), fallbacks: z.array(z.string().min(1)).optional() }),
+]);
+
+const heartbeat = z.object({
+  every: z.string().regex(/^\d+(ms|s|m|h)$/, "a duration like 30m, 1h or 0m").optional(),
+  activeHours: z.object({ start: z.string(), end: z.string(), timezone: z.string().optional() }).optional(),
+  target: z.string().optional(),
+  prompt: z.string().optional(),
+});
+
+const agentSettings = {
+  name: z.string().optional(),
+  model: modelRef.optional(),
+  workspace: z.string().optional(),
+  heartbeat: heartbeat.optional(),
+  timeoutSeconds: z.number().int().positive().optional(),
+  maxConcurrent: z.number().int().positive().optional(),
+  compaction: z
+    .object({
+      mode: z.enum(["default", "safeguard", "off"]).optional(),
+      reserveTokens: z.number().int().nonnegative().optional(),
+      keepRecentTokens: z.number().int().positive().optional(),
+    })
+    .optional(),
+  skipBootstrap: z.boolean().optional(),
+  tools: z
+    .object({
+      profile: z.enum(["minimal", "coding", "messaging", "full"]).optional(),
+      allow: z.array(z.string()).optional(),
+      deny: z.array(z.string()).optional(),
+    })
+    .optional(),
+};
+
+const agentEntry = z.object({ ...agentSettings, default: z.boolean().optional() });
+
+const peer = z.object({ kind: z.enum(["direct", "dm", "group", "channel"]), id: z.string() });
+
+const binding = z.object({
+  agentId: z.string().min(1),
+  match: z.object({
+    channel: z.string().optional(),
+    accountId: z.string().optional(),
+    peer: peer.optional(),
+    guildId: z.string().optional(),
+    teamId: z.string().optional(),
+    roles: z.array(z.string()).optional(),
+  }),
+  session: z.object({ dmScope: z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"]).optional() }).optional(),
+});
+
+const providerModel = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  contextWindow: z.number().int().positive().optional(),
+  maxTokens: z.number().int().positive().optional(),
+  reasoning: z.boolean().optional(),
+  input: z.array(z.enum(["text", "image"])).optional(),
+});
+
+const provider = z.object({
+  api: z.enum(["openai-completions", "openai-responses", "anthropic-messages", "google-generative-ai", "ollama"]).optional(),
+  baseUrl: z.string().optional(),
+  apiKey: z.union([z.string(), z.array(z.string())]).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  models: z.array(providerModel).optional(),
+});
+
+const channelAccess = {
+  enabled: z.boolean().optional(),
+  dmPolicy: z.enum(["pairing", "allowlist", "open", "disabled"]).optional(),
+  allowFrom: z.array(z.union([z.string(), z.number()])).optional(),
+  groupPolicy: z.enum(["allowlist", "open", "disabled"]).optional(),
+  groupAllowFrom: z.array(z.union([z.string(), z.number()])).optional(),
+  groups: z.record(z.string(), z.object({ requireMention: z.boolean().optional(), enabled: z.boolean().optional() })).optional(),
+  textChunkLimit: z.number().int().positive().optional(),
+  name: z.string().optional(),
+};
+
+const telegramAccount = z.object({
+  ...channelAccess,
+  botToken: z.string().optional(),
+  tokenFile: z.string().optional(),
+  apiRoot: z.string().optional(),
+  mediaMaxMb: z.number().positive().optional(),
+  streamMode: z.enum(["off", "partial", "block"]).optional(),
+});
+const discordAccount = z.object({ ...channelAccess, token: z.string().optional() });
+const slackAccount = z.object({ ...channelAccess, botToken: z.string().optional(), appToken: z.string().optional() });
+const whatsappAccount = z.object({ ...channelAccess });
+
+const withAccounts = <T extends z.ZodObject>(account: T) =>
+  account.extend({ accounts: z.record(z.string(), account).optional() });
+
+const dmScope = z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"]);
+
+export const configSchema = z.object({
+  $schema: z.string().optional(),
+  meta: z.object({ lastTouchedVersion: z.string().optional(), lastTouchedAt: z.string().optional() }).optional(),
+  gateway: z
+    .object({
+      port: port.optional(),
+      mode: z.enum(["local", "remote"]).optional(),
+      bind: z.enum(["loopback", "lan", "tailnet", "auto", "custom"]).optional(),
+      customBindHost: z.string().optional(),
+      auth: z
+        .object({
+          mode: z.enum(["none", "token", "password", "trusted-proxy"]).optional(),
+          token: z.string().optional(),
+          password: z.string().optional(),
+        })
+        .optional(),
+      reload: z.object({ mode: z.enum(["hybrid", "hot", "restart", "off"]).optional(), debounceMs: z.number().int().nonnegative().optional() }).optional(),
+      http: z
+        .object({
+          endpoints: z
+            .object({
+              chatCompletions: z.object({ enabled: z.boolean().optional() }).optional(),
+              responses: z.object({ enabled: z.boolean().optional() }).optional(),
+            })
+            .optional(),
+        })
+        .optional(),
+      tools: z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),
+      controlUi: z.object({ enabled: z.boolean().optional(), basePath: z.string().optional() }).optional(),
+    })
+    .optional(),
+  agents: z
+    .object({
+      defaults: z.object(agentSettings).optional(),
+      entries: z.record(z.string(), agentEntry).optional(),
+      list: z.array(agentEntry.extend({ id: z.string().min(1) })).optional(),
+    })
+    .optional(),
+  bindings: z.array(binding).optional(),
+  models: z
+    .object({
+      mode: z.enum(["merge", "replace"]).optional(),
+      providers: z.record(z.string(), provider).optional(),
+    })
+    .optional(),
+  channels: z
+    .object({
+      telegram: withAccounts(telegramAccount).optional(),
+      discord: withAccounts(discordAccount).optional(),
+      slack: withAccounts(slackAccount).optional(),
+      whatsapp: withAccounts(whatsappAccount).optional(),
+    })
+    .optional(),
+  session: z
+    .object({
+      dmScope: dmScope.optional(),
+      reset: z
+        .object({
+          mode: z.enum(["none", "daily", "idle"]).optional(),
+          atHour: z.number().int().min(0).max(23).optional(),
+          idleMinutes: z.number().int().positive().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  hooks: z
+    .object({
+      enabled: z.boolean().optional(),
+      token: z.string().optional(),
+      path: z.string().optional(),
+      mappings: z
+        .array(
+          z.object({
+            id: z.string().optional(),
+            match: z.object({ path: z.string().optional(), source: z.string().optional() }).optional(),
+            action: z.enum(["wake", "agent"]).optional(),
+            agentId: z.string().optional(),
+            sessionKey: z.string().optional(),
+            messageTemplate: z.string().optional(),
+            name: z.string().optional(),
+            deliver: z.boolean().optional(),
+            channel: z.string().optional(),
+            to: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+  cron: z.object({ enabled: z.boolean().optional() }).optional(),
+  tools: z
+    .object({
+      profile: z.enum(["minimal", "coding", "messaging", "full"]).optional(),
+      allow: z.array(z.string()).optional(),
+      deny: z.array(z.string()).optional(),
+      exec: z
+        .object({
+          sandbox: z.enum(["auto", "bwrap", "off"]).optional(),
+          timeoutSec: z.number().int().positive().optional(),
+          yieldMs: z.number().int().nonnegative().optional(),
+          allowNetwork: z.boolean().optional(),
+        })
+        .optional(),
+      web: z.object({ fetch: z.object({ allowPrivateNetwork: z.boolean().optional(), maxChars: z.number().int().positive().optional() }).optional() }).optional(),
+    })
+    .optional(),
+  logging: z.object({ level: z.enum(["debug", "info", "warn", "error", "silent"]).optional(), file: z.string().optional() }).optional(),
+});
+
+/** The config as written by the user (every key optional). */
+export type Config = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof provider>;
+export type BindingConfig = z.infer<typeof binding>;
+export type AgentEntryConfig = z.infer<typeof agentEntry>;
+export type TelegramAccountConfig = z.infer<typeof telegramAccount>;
+export type DmScope = z.infer<typeof dmScope>;
+
+export const DEFAULT_PORT = 18789;
+export const DEV_PORT = 19001;

@@ -1,0 +1,53 @@
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Config } from "./schema.ts";
+import { resolveConfig, type LoadOptions } from "./load.ts";
+
+/**
+ * Validates the raw config (as it would load: includes and env resolved), then writes the raw form atomically
+ * (temp file + rename) with mode 0600, so `${VAR}` references stay references. Throws `ConfigError`
+ * and leaves the file untouched when the config is invalid.
+ */
+export function writeConfig(path: string, config: Record<string, unknown>, options: LoadOptions = {}): Config {
+  const { config: valid } = resolveConfig(config, path, options);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+  return valid;
+}
+
+/** Reads a dotted path (`gateway.auth.token`, `bindings[0].agentId`) out of a value. */
+export function getPath(value: unknown, path: string): unknown {
+  let cur = value;
+  for (const key of splitPath(path)) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Returns a copy of `value` with `path` set (or removed when `next` is undefined). */
+export function setPath(value: unknown, path: string, next: unknown): Record<string, unknown> {
+  const keys = splitPath(path);
+  if (keys.length === 0) throw new Error("An empty key path cannot be set.");
+  const root = structuredClone((value ?? {}) as Record<string, unknown>);
+  let cur: Record<string, unknown> = root;
+  for (const key of keys.slice(0, -1)) {
+    const child = cur[key];
+    if (child === null || typeof child !== "object") cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  const last = keys.at(-1)!;
+  if (next === undefined) delete cur[last];
+  else cur[last] = next;
+  return root;
+}
+
+function splitPath(path: string): string[] {
+  return path
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter(Boolean);
+}

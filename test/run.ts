@@ -1,0 +1,21 @@
+// Runs the whole suite with `bun test` and prints the plain line `N passed, N failed` that CI reads,
+// keeping bun's exit code. Extra arguments go to `bun test` (a path filter, `-t name`, ...).
+const proc = Bun.spawn([process.execPath, "test", ...process.argv.slice(2)], {
+  stdout: "inherit",
+  stderr: "pipe",
+  env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" },
+});
+
+let tail = "";
+const decoder = new TextDecoder();
+for await (const chunk of proc.stderr) {
+  const text = decoder.decode(chunk, { stream: true });
+  process.stderr.write(text);
+  tail = (tail + text).slice(-4096);
+}
+const code = await proc.exited;
+const count = (word: string) => Number(tail.match(new RegExp(`^\\s*(\\d+) ${word}$`, "m"))?.[1] ?? 0);
+const passed = count("pass");
+const failed = count("fail");
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(code !== 0 ? code : failed > 0 || passed === 0 ? 1 : 0);
