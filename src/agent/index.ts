@@ -1,0 +1,11 @@
+export { createAgentRunner, DEFAULT_MAX_STEPS, type AgentRunner, type AgentRunnerDeps, type AgentRunRequest } from "./runner.ts";
+export { createCooldownTracker, COOLDOWN_STEPS_MS, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
+export type { AgentLogger } from "./step.ts";
+export { resolveAgentSettings, DEFAULT_AGENT_ID, type AgentSettings } from "./settings.ts";
+export { assemblePrompt } from "./prompt/assemble.ts";
+export { buildSystemPrompt } from "./prompt/system-prompt.ts";
+export { loadBootstrapFiles, BOOTSTRAP_FILE_MAX_CHARS, BOOTSTRAP_TOTAL_MAX_CHARS } from "./prompt/bootstrap.ts";
+export { loadSkills, parseFrontMatter, type SkillInfo } from "./prompt/skills.ts";
+export { nodePromptFs, type PromptFs } from "./prompt/fs.ts";
+export { toolSpec, executeToolCall } from "./tool-runner.ts";
+export type * from "./types.ts";

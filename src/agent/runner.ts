@@ -1,0 +1,205 @@
+import { resolvePaths, type Config } from "../config/index.ts";
+import { NO_PROVIDER_HELP } from "../providers/builtins.ts";
+import { runError } from "../providers/errors.ts";
+import { createProviderRegistry, type ProviderRegistry, type ResolvedModel } from "../providers/registry.ts";
+import type { Tool } from "../tools/types.ts";
+import { createCooldownTracker, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
+import { nodePromptFs, type PromptFs } from "./prompt/fs.ts";
+import { assemblePrompt } from "./prompt/assemble.ts";
+import { resolveAgentSettings, DEFAULT_AGENT_ID } from "./settings.ts";
+import { runModelStep, type AgentLogger } from "./step.ts";
+import { runToolCalls } from "./tool-loop.ts";
+import { indexTools, toolSpec } from "./tool-runner.ts";
+import type { AgentEvent, ChatMessage, ImagePart, RunError, Usage } from "./types.ts";
+
+export const DEFAULT_MAX_STEPS = 50;
+
+/** One turn: the new user message (if any) on top of the history the caller keeps. */
+export interface AgentRunRequest {
+  message?: string;
+  images?: ImagePart[];
+  /** The transcript so far (oldest first), as persisted from earlier `message` events. */
+  history?: ChatMessage[];
+  agentId?: string;
+  sessionKey?: string;
+  runId?: string;
+  /** `provider/model` for this run only; the configured fallbacks still follow it. */
+  model?: string;
+  /** Overrides the agent's configured workspace. */
+  workspace?: string;
+  /** Include MEMORY.md. Default: true when there is no session key or it is `agent:<id>:main`. */
+  mainSession?: boolean;
+  /** Include BOOTSTRAP.md. Default: true when the history is empty. */
+  firstRun?: boolean;
+  extraSystemPrompt?: string;
+  /** Default `agents.defaults.timeoutSeconds` (600 s). */
+  timeoutMs?: number;
+  maxSteps?: number;
+}
+
+export interface AgentRunnerDeps {
+  /** The config, or a getter so a reloaded config applies to the next run. */
+  config: Config | (() => Config);
+  env?: Record<string, string | undefined>;
+  /** Default: `createProviderRegistry({config, env})`, rebuilt when the config object changes. */
+  providers?: ProviderRegistry | ((config: Config) => ProviderRegistry);
+  tools?: Tool[] | ((request: AgentRunRequest) => Tool[]);
+  /** Messages queued for the running session (e.g. the user typed again); checked after each tool round. */
+  drainSteering?: (request: AgentRunRequest) => ChatMessage[];
+  paths?: { stateDir: string; workspaceDefault: string };
+  clock?: Clock;
+  cooldowns?: CooldownTracker;
+  logger?: AgentLogger;
+  fs?: PromptFs;
+  newRunId?: () => string;
+}
+
+export interface AgentRunner {
+  /**
+   * Runs one turn and streams its events; never throws. Ends with exactly one `final` or `error` event.
+   * Emits a `message` event for each assistant message, tool result and steered-in user message, in
+   * transcript order; the caller persists those (and its own user message).
+   */
+  runAgent(request: AgentRunRequest, options?: { signal?: AbortSignal; drainSteering?: () => ChatMessage[] }): AsyncIterable<AgentEvent>;
+}
+
+/**
+ * @example
+ * const runner = createAgentRunner({config, tools});
+ * for await (const e of runner.runAgent({message: "hi", history}, {signal})) if (e.type === "message") save(e.message);
+ */
+export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
+  const env = deps.env ?? process.env;
+  const paths = deps.paths ?? resolvePaths({ env });
+  const clock = deps.clock ?? systemClock;
+  const cooldowns = deps.cooldowns ?? createCooldownTracker(clock);
+  const fs = deps.fs ?? nodePromptFs;
+  let cached: { config: Config; registry: ProviderRegistry } | undefined;
+  const registryFor = (config: Config): ProviderRegistry => {
+    if (deps.providers && typeof deps.providers !== "function") return deps.providers;
+    if (cached?.config !== config) {
+      const registry = typeof deps.providers === "function" ? deps.providers(config) : createProviderRegistry({ config, env });
+      for (const w of registry.warnings) deps.logger?.warn(w);
+      cached = { config, registry };
+    }
+    return cached.registry;
+  };
+
+  async function* runAgent(request: AgentRunRequest, options: { signal?: AbortSignal; drainSteering?: () => ChatMessage[] } = {}): AsyncGenerator<AgentEvent> {
+    const config = typeof deps.config === "function" ? deps.config() : deps.config;
+    const agentId = request.agentId ?? DEFAULT_AGENT_ID;
+    const runId = request.runId ?? deps.newRunId?.() ?? crypto.randomUUID();
+    yield { type: "run_start", runId, sessionKey: request.sessionKey, agentId };
+    const settings = resolveAgentSettings(config, agentId, paths, env);
+    const timeoutMs = request.timeoutMs ?? settings.timeoutSeconds * 1000;
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) controller.abort();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error("timeout"));
+    }, timeoutMs);
+    const signal = controller.signal;
+    const stopError = (): RunError =>
+      timedOut
+        ? runError("timeout", `The run took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (agents.defaults.timeoutSeconds).`)
+        : runError("aborted", "The run was aborted.");
+    try {
+      const registry = registryFor(config);
+      const candidates = await resolveCandidates(registry, request.model ? [request.model, ...settings.models] : settings.models, signal, deps.logger);
+      if (signal.aborted) return yield { type: "error", runId, error: stopError() };
+      if (typeof candidates === "string") return yield { type: "error", runId, error: runError("no_provider", candidates) };
+
+      const tools = typeof deps.tools === "function" ? deps.tools(request) : (deps.tools ?? []);
+      const toolIndex = indexTools(tools);
+      const primary = candidates[0]!;
+      const history = request.history ?? [];
+      const system = await assemblePrompt({
+        settings,
+        workspace: request.workspace ?? settings.workspace,
+        model: `${primary.entry.id}/${primary.model}`,
+        tools,
+        mainSession: request.mainSession ?? (!request.sessionKey || /^agent:[^:]+:main$/.test(request.sessionKey)),
+        firstRun: request.firstRun ?? history.length === 0,
+        extra: request.extraSystemPrompt,
+        stateDir: paths.stateDir,
+        env,
+        fs,
+        now: new Date(clock.now()),
+      });
+      const messages: ChatMessage[] = [...history];
+      if (request.message !== undefined || request.images?.length) {
+        messages.push({ role: "user", content: request.message ?? "", images: request.images, timestamp: clock.now() });
+      }
+      const specs = tools.map(toolSpec);
+      const drain = options.drainSteering ?? (deps.drainSteering ? () => deps.drainSteering!(request) : undefined);
+      const stepCtx = { runId, registry, candidates, cooldowns, logger: deps.logger, signal, attempts: { count: 0 } };
+      const total: Usage = { inputTokens: 0, outputTokens: 0 };
+      const maxSteps = request.maxSteps ?? DEFAULT_MAX_STEPS;
+
+      for (let step = 0; step < maxSteps; step++) {
+        const result = yield* runModelStep(stepCtx, { system, messages, tools: specs });
+        if (!result.ok) {
+          return yield { type: "error", runId, error: signal.aborted ? stopError() : result.error };
+        }
+        if (result.usage) {
+          total.inputTokens += result.usage.inputTokens;
+          total.outputTokens += result.usage.outputTokens;
+        }
+        const assistant: ChatMessage = {
+          role: "assistant",
+          content: result.text,
+          ...(result.thinking ? { thinking: result.thinking } : {}),
+          ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}),
+          model: result.model,
+          usage: result.usage,
+          timestamp: clock.now(),
+        };
+        messages.push(assistant);
+        yield { type: "message", runId, message: assistant };
+        if (result.toolCalls.length === 0) {
+          return yield { type: "final", runId, text: result.text, usage: total, stopReason: result.stopReason };
+        }
+        const context = { signal, workspace: request.workspace ?? settings.workspace, sessionKey: request.sessionKey, agentId };
+        for await (const event of runToolCalls(runId, toolIndex, result.toolCalls, context, clock)) {
+          if (event.type === "message") messages.push(event.message);
+          yield event;
+        }
+        if (signal.aborted) return yield { type: "error", runId, error: stopError() };
+        for (const steered of drain?.() ?? []) {
+          messages.push(steered);
+          yield { type: "message", runId, message: steered };
+        }
+      }
+      yield { type: "error", runId, error: runError("max_steps", `The run stopped after ${maxSteps} model steps without a final answer.`) };
+    } catch (error) {
+      deps.logger?.warn("agent run failed", { runId, error: String(error) });
+      yield { type: "error", runId, error: signal.aborted ? stopError() : runError("internal", `The agent run failed: ${error instanceof Error ? error.message : String(error)}`) };
+    } finally {
+      clearTimeout(timer);
+      // Also reached when the consumer stops iterating early: stop whatever is still running.
+      if (!controller.signal.aborted) controller.abort(new Error("run finished"));
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  return { runAgent };
+}
+
+/** Config refs → reachable models, or the no-provider message when none resolves. */
+async function resolveCandidates(registry: ProviderRegistry, refs: string[], signal: AbortSignal, logger?: AgentLogger): Promise<ResolvedModel[] | string> {
+  const wanted = refs.length > 0 ? refs : [await registry.defaultModel(signal)].filter((r): r is string => !!r);
+  if (wanted.length === 0) return NO_PROVIDER_HELP;
+  const resolved: ResolvedModel[] = [];
+  const unknown: string[] = [];
+  for (const ref of wanted) {
+    const r = await registry.resolve(ref, signal);
+    if (r) resolved.push(r);
+    else unknown.push(ref);
+  }
+  for (const ref of unknown) logger?.warn(`model "${ref}" names no configured provider; skipped`);
+  if (resolved.length > 0) return resolved;
+  return `No configured provider serves ${unknown.map((r) => `"${r}"`).join(", ")} (agents.defaults.model). Use a provider/model ref whose provider is set up. ${NO_PROVIDER_HELP}`;
+}

@@ -1,0 +1,83 @@
+import { runError } from "../providers/errors.ts";
+import type { ResolvedModel, ProviderRegistry } from "../providers/registry.ts";
+import type { ProviderRequest } from "../providers/types.ts";
+import { failoverAction, profileKey, type CooldownTracker } from "./failover.ts";
+import type { AgentEvent, RunError, ToolCall, Usage } from "./types.ts";
+
+export interface AgentLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface StepContext {
+  runId: string;
+  registry: ProviderRegistry;
+  candidates: ResolvedModel[];
+  cooldowns: CooldownTracker;
+  logger?: AgentLogger;
+  signal: AbortSignal;
+  /** Attempts so far in the run (shared across steps so `attempt` numbers increase). */
+  attempts: { count: number };
+}
+
+export type StepResult =
+  | { ok: true; text: string; thinking: string; toolCalls: ToolCall[]; usage?: Usage; stopReason: string; model: string }
+  | { ok: false; error: RunError };
+
+/**
+ * One model step with failover: each candidate model in order, each of its auth profiles not cooling
+ * down; a failed attempt parks its profile (30 s → 1 min → 5 min) and moves on. Aborts and context
+ * overflows stop at once. Deltas stream as they arrive, so a retried step may repeat partial text.
+ */
+export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequest, "model">): AsyncGenerator<AgentEvent, StepResult> {
+  const { runId, logger } = ctx;
+  let lastError: RunError | undefined;
+  let soonest = Infinity;
+  for (const { entry, model } of ctx.candidates) {
+    const profiles = Math.max(1, entry.apiKeys.length);
+    for (let profile = 0; profile < profiles; profile++) {
+      const key = profileKey(entry.id, profile);
+      const wait = ctx.cooldowns.remaining(key);
+      if (wait > 0) {
+        soonest = Math.min(soonest, wait);
+        logger?.info("skipping auth profile in cooldown", { runId, provider: entry.id, profile, remainingMs: wait });
+        continue;
+      }
+      const attempt = ++ctx.attempts.count;
+      yield { type: "attempt", runId, provider: entry.id, model, attempt };
+      logger?.info("model attempt", { runId, provider: entry.id, model, profile, attempt });
+      let text = "";
+      let thinking = "";
+      const toolCalls: ToolCall[] = [];
+      let error: RunError | undefined;
+      let usage: Usage | undefined;
+      let stopReason = "stop";
+      for await (const event of ctx.registry.provider(entry, profile).stream({ ...request, model }, { signal: ctx.signal })) {
+        if (event.type === "text_delta") {
+          text += event.text;
+          yield { type: "text_delta", runId, text: event.text };
+        } else if (event.type === "thinking_delta") {
+          thinking += event.text;
+          yield { type: "thinking_delta", runId, text: event.text };
+        } else if (event.type === "tool_call") toolCalls.push(event.call);
+        else {
+          error = event.error ?? (event.stopReason === "error" || event.stopReason === "aborted" ? runError("provider", "The model failed.") : undefined);
+          usage = event.usage;
+          stopReason = event.stopReason;
+        }
+      }
+      if (!error) {
+        ctx.cooldowns.succeed(key);
+        return { ok: true, text, thinking, toolCalls, usage, stopReason, model: `${entry.id}/${model}` };
+      }
+      yield { type: "attempt", runId, provider: entry.id, model, attempt, error };
+      lastError = error;
+      if (failoverAction(error.code) === "stop") return { ok: false, error };
+      const cooldown = ctx.cooldowns.fail(key);
+      logger?.warn("model attempt failed", { runId, provider: entry.id, model, profile, attempt, code: error.code, cooldownMs: cooldown, message: error.message });
+    }
+  }
+  if (lastError) return { ok: false, error: lastError };
+  const seconds = Math.ceil(soonest / 1000);
+  return { ok: false, error: runError("rate_limit", `Every configured model is cooling down after recent errors; the next one is available in ${seconds} s.`) };
+}

@@ -1,0 +1,153 @@
+/**
+ * The Channel contract shared by built-in plugins (plugins/<name>/) and third-party ones.
+ * A platform library's own types never leave its plugin folder: everything crossing this seam is plain data.
+ */
+
+export type ChatKind = "direct" | "group" | "channel";
+
+export interface InboundMedia {
+  kind: "image" | "audio" | "voice" | "video" | "document" | "sticker";
+  /** Absolute path of the downloaded file (under `<stateDir>/media/inbound/`). */
+  path: string;
+  mimeType?: string;
+  size: number;
+  fileName?: string;
+}
+
+/** One message from a chat platform, normalized. Ids are strings on every platform. */
+export interface InboundMessage {
+  channel: string;
+  accountId: string;
+  sender: { id: string; name?: string; username?: string };
+  chat: { id: string; kind: ChatKind; title?: string };
+  /** Reply thread (Slack/Discord threads, Telegram forum topics): replies go back to it. */
+  threadId?: string;
+  /** Set for Telegram forum topics (same value as threadId): the session key gets `:topic:<id>`. */
+  topicId?: string;
+  /** True when the bot was @mentioned, replied to, or addressed by a `/command@bot`. Always true in DMs. */
+  mentionsBot: boolean;
+  replyTo?: { messageId: string; text?: string; senderId?: string };
+  text: string;
+  media: InboundMedia[];
+  messageId: string;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+}
+
+/** Where an outbound message goes. `accountId` picks the bot account; default "default". */
+export interface SendTarget {
+  chatId: string;
+  threadId?: string;
+  accountId?: string;
+}
+
+export interface OutboundMedia {
+  kind: "image" | "document" | "audio" | "voice" | "video";
+  path: string;
+  mimeType?: string;
+  fileName?: string;
+}
+
+/** `text` is Markdown as the model writes it; the plugin renders its platform's format and splits it. */
+export interface OutboundMessage {
+  text?: string;
+  media?: OutboundMedia[];
+  replyTo?: string;
+  threadId?: string;
+}
+
+export interface SentMessage {
+  /** Id of the last platform message sent (the one to edit for a streaming draft). */
+  messageId: string;
+  /** Every message sent, in order, when the text was split. */
+  messageIds: string[];
+}
+
+export interface ChannelRuntimeStatus {
+  connected: boolean;
+  lastError?: string;
+  lastInboundAt?: number;
+  /** The bot's own handle once known (Telegram: username without @). */
+  botUsername?: string;
+}
+
+/** One running bot account on one platform. */
+export interface Channel {
+  readonly name: string;
+  readonly accountId: string;
+  /** Characters of text one platform message may carry (Telegram 4000 unless `textChunkLimit`). */
+  readonly textChunkLimit: number;
+  /**
+   * Connects and delivers inbound messages to the injected `onMessage` until `signal` aborts (then resolves).
+   * Rejects on a failure it cannot recover from by itself; the manager then restarts it with backoff.
+   * Nothing accepted is dropped: a message counts as received only when `onMessage` resolved.
+   */
+  start(signal: AbortSignal): Promise<void>;
+  /** Sends text (rendered and split at `textChunkLimit`) and/or media. */
+  send(target: SendTarget, message: OutboundMessage, signal?: AbortSignal): Promise<SentMessage>;
+  /** Replaces the text of a message this bot sent (streaming drafts). `text` must fit one message. */
+  editText(target: SendTarget, messageId: string, text: string, signal?: AbortSignal): Promise<void>;
+  /** Shows "typing…" for a few seconds; call again to keep it up (see `keepTyping`). */
+  sendTyping(target: SendTarget, signal?: AbortSignal): Promise<void>;
+  status(): ChannelRuntimeStatus;
+}
+
+/** Resolves when the message is durably accepted; a rejection makes the plugin redeliver it later. */
+export type ChannelMessageSink = (message: InboundMessage) => Promise<void>;
+
+export interface ChannelLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ChannelCreateOptions {
+  accountId: string;
+  /** The account's config: the channel section merged with `accounts.<id>` (without `accounts`). */
+  config: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  stateDir: string;
+  onMessage: ChannelMessageSink;
+  log?: ChannelLogger;
+}
+
+/** What a plugin module (`plugins/<name>/index.ts`) exports as `plugin`. */
+export interface ChannelPlugin {
+  name: string;
+  defaultTextChunkLimit: number;
+  /** True when the account has what it needs to connect (a token, ...). */
+  isConfigured(config: Record<string, unknown>, env: Record<string, string | undefined>, accountId: string): boolean;
+  create(options: ChannelCreateOptions): Channel;
+}
+
+export type ChannelPluginLoader = () => Promise<{ plugin: ChannelPlugin }>;
+
+/** What `channels.status` reports per account. */
+export interface ChannelAccountStatus {
+  channel: string;
+  accountId: string;
+  enabled: boolean;
+  configured: boolean;
+  running: boolean;
+  connected: boolean;
+  lastError: string | null;
+  lastStartAt: number | null;
+  restarts: number;
+  botUsername?: string;
+}
+
+/** Given to the gateway's handler with each message it may answer: replies go back where it came from. */
+export interface InboundContext {
+  /** The account the message arrived on. */
+  channel: Channel;
+  /** The chat, thread and account of the message. */
+  target: SendTarget;
+  /** Sends to `target` (text is Markdown; split and rendered by the plugin). */
+  reply(message: OutboundMessage, signal?: AbortSignal): Promise<SentMessage>;
+}
+
+/**
+ * The gateway's inbound handler. It is the durable commit: resolve once the message is safely queued
+ * (not when the agent has answered); a rejection makes the plugin redeliver the message.
+ */
+export type InboundHandler = (message: InboundMessage, context: InboundContext) => Promise<void>;

@@ -1,0 +1,70 @@
+import { loadConfig } from "../config/load.ts";
+import { resolvePaths } from "../config/paths.ts";
+import { createChannelManager, type ChannelManager } from "../channels/manager.ts";
+import { createPairingStore, type PairingStore } from "../channels/pairing.ts";
+import { openStateDb } from "../channels/state-db.ts";
+import type { ChannelAccountStatus } from "../channels/types.ts";
+import type { CliIo } from "./io.ts";
+
+/**
+ * Calls a method on a running gateway over WS. Resolves `undefined` when no gateway answers (so the command
+ * works offline), the response payload otherwise; rejects with the gateway's error. The lead's WS client.
+ */
+export type GatewayCall = (method: string, params: unknown) => Promise<unknown | undefined>;
+
+export interface ChannelsCliDeps {
+  callGateway?: GatewayCall;
+}
+
+/** A manager over the config and state dir, not started: for status and direct sends without a gateway. */
+export async function openOfflineChannels(io: CliIo): Promise<{ manager: ChannelManager; pairing: PairingStore; close(): void }> {
+  const paths = resolvePaths({ env: io.env, profile: io.profile, dev: io.dev });
+  const { config } = loadConfig(paths.configPath, { env: io.env });
+  const db = openStateDb(paths.stateDir);
+  const pairing = createPairingStore(db);
+  const manager = createChannelManager({
+    channels: () => config.channels as Record<string, Record<string, unknown>> | undefined,
+    stateDir: paths.stateDir,
+    env: io.env,
+    pairing,
+    onMessage: async () => {},
+    approvalPollMs: 0,
+  });
+  await manager.load();
+  return { manager, pairing, close: () => db.close() };
+}
+
+function formatStatus(s: ChannelAccountStatus): string {
+  const state = !s.enabled ? "disabled" : !s.configured ? "not configured" : s.running ? (s.connected ? "running" : "connecting") : "stopped";
+  const who = s.botUsername ? ` @${s.botUsername}` : "";
+  return `${s.channel}/${s.accountId}${who}: ${state}${s.lastError ? ` — ${s.lastError}` : ""}`;
+}
+
+/** `openclaw channels status [--json]`: from the running gateway, else from the config (nothing running). */
+export async function runChannels(args: string[], io: CliIo, deps: ChannelsCliDeps = {}): Promise<number> {
+  const [command = "status"] = args.filter((a) => !a.startsWith("--"));
+  if (command !== "status") {
+    io.err(`Unknown channels command "${command}". Usage: openclaw channels status [--json]`);
+    return 1;
+  }
+  try {
+    const fromGateway = (await deps.callGateway?.("channels.status", {})) as { channels: ChannelAccountStatus[] } | undefined;
+    let channels: ChannelAccountStatus[];
+    if (fromGateway) channels = fromGateway.channels;
+    else {
+      const offline = await openOfflineChannels(io);
+      channels = offline.manager.status();
+      offline.close();
+    }
+    if (args.includes("--json")) io.out(JSON.stringify({ gateway: fromGateway !== undefined, channels }, null, 2));
+    else if (channels.length === 0) io.out("No channels configured. Add channels.telegram.botToken (or TELEGRAM_BOT_TOKEN) to the config.");
+    else {
+      if (!fromGateway) io.out("Gateway not running: showing the configured channels.");
+      for (const s of channels) io.out(formatStatus(s));
+    }
+    return 0;
+  } catch (error) {
+    io.err(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}

@@ -1,0 +1,79 @@
+import { defineCommand } from "citty";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "../config/errors.ts";
+import type { LoadedConfig } from "../config/load.ts";
+import { expandHome } from "../config/paths.ts";
+import { readLiveLock } from "../gateway/lock.ts";
+import { resolveGatewaySettings } from "../gateway/settings.ts";
+import { currentIo } from "./index.ts";
+import { cliContext, loadCliConfig } from "./context.ts";
+import type { CliIo } from "./io.ts";
+
+type Level = "ok" | "warn" | "error";
+interface Check {
+  level: Level;
+  message: string;
+}
+
+/** `openclaw doctor`: checks the install and says, in words, where it differs from what OpenClaw would do. */
+export async function runDoctor(args: { json?: boolean }, io: CliIo): Promise<number> {
+  const ctx = cliContext(io);
+  const checks: Check[] = [];
+  const add = (level: Level, message: string) => checks.push({ level, message });
+
+  let loaded: LoadedConfig | undefined;
+  try {
+    loaded = loadCliConfig(ctx);
+    if (!loaded.exists) add("warn", `No config at ${ctx.paths.configPath}: run \`openclaw up\` to create one.`);
+    else add("ok", `Config ${ctx.paths.configPath} is valid.`);
+    for (const key of loaded.unknownKeys) {
+      add("warn", `Config key ${key.path} is not implemented by this gateway and is ignored${key.suggestion ? ` (did you mean "${key.suggestion}"?)` : ""}.`);
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    add("error", error.message);
+  }
+
+  if (existsSync(ctx.paths.configPath)) {
+    const mode = statSync(ctx.paths.configPath).mode & 0o777;
+    if (mode & 0o077) add("warn", `${ctx.paths.configPath} is readable by others (mode ${mode.toString(8)}); it holds secrets: chmod 600 it.`);
+    else add("ok", "Config file permissions are private (0600).");
+  }
+
+  if (loaded) {
+    try {
+      const settings = resolveGatewaySettings({ config: loaded.config, env: ctx.env, defaultPort: ctx.paths.defaultPort });
+      add(settings.auth.mode === "none" ? "warn" : "ok", `Gateway would listen on ${settings.host}:${settings.port} with auth "${settings.auth.mode}".`);
+    } catch (error) {
+      add("error", (error as Error).message);
+    }
+    const workspace = expandHome(loaded.config.agents?.defaults?.workspace ?? ctx.paths.workspaceDefault, ctx.env);
+    if (!existsSync(workspace)) add("warn", `Workspace ${workspace} does not exist yet (openclaw up creates it).`);
+    else add(existsSync(join(workspace, "AGENTS.md")) ? "ok" : "warn", `Workspace ${workspace}${existsSync(join(workspace, "AGENTS.md")) ? "" : " has no AGENTS.md"}.`);
+  }
+
+  const lock = readLiveLock(ctx.paths.stateDir);
+  add("ok", lock ? `Gateway running (pid ${lock.pid}, port ${lock.port}).` : "Gateway not running.");
+
+  const { checkVec } = await import("../memory/sqlite-vec.ts");
+  const vec = checkVec();
+  add(vec.ok ? "ok" : "warn", vec.ok ? `sqlite-vec ${vec.version} loads (vector memory search available).` : `sqlite-vec does not load (${vec.error}); memory search falls back to keywords.`);
+
+  const bwrap = ["/usr/bin/bwrap", "/bin/bwrap"].some((p) => existsSync(p));
+  add(bwrap ? "ok" : "warn", bwrap ? "bubblewrap found: exec runs sandboxed (tools.exec.sandbox auto)." : "bubblewrap (bwrap) not found: exec runs unsandboxed; install it (apt-get install bubblewrap).");
+
+  add("ok", "Differences from OpenClaw: device-signature pairing for WS clients, trusted-proxy auth and Tailscale serve are not implemented; OpenClaw's CLI token-only connect works.");
+
+  if (args.json) io.out(JSON.stringify({ checks }, null, 2));
+  else for (const c of checks) (c.level === "error" ? io.err : io.out)(`${c.level === "ok" ? "✓" : c.level === "warn" ? "!" : "✗"} ${c.message}`);
+  return checks.some((c) => c.level === "error") ? 1 : 0;
+}
+
+export const doctorCommand = defineCommand({
+  meta: { name: "doctor", description: "Check the install and the config" },
+  args: { json: { type: "boolean", description: "JSON output" } },
+  async run({ args }) {
+    process.exitCode = await runDoctor(args, currentIo());
+  },
+});

@@ -1,0 +1,50 @@
+import { connectGateway, GatewayClientError, type GatewayClient } from "../protocol/client.ts";
+import { VERSION } from "../version.ts";
+import { cliContext, gatewayTarget, loadCliConfig } from "./context.ts";
+import type { CliIo } from "./io.ts";
+
+export interface CallFlags {
+  url?: string;
+  token?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Opens the shared WS client to the running gateway, runs `use`, and closes. Prints a clear message and
+ * returns exit code 1 when no gateway is running or the call fails.
+ */
+export async function withGateway(io: CliIo, flags: CallFlags, use: (client: GatewayClient) => Promise<number>): Promise<number> {
+  const ctx = cliContext(io);
+  let target;
+  try {
+    target = gatewayTarget(ctx, loadCliConfig(ctx), flags);
+  } catch (error) {
+    target = gatewayTarget(ctx, undefined, flags);
+    io.err(`warning: ${(error as Error).message}`);
+  }
+  let client: GatewayClient;
+  try {
+    client = await connectGateway({
+      url: target.url,
+      token: target.token,
+      password: target.password,
+      client: { id: "cli", mode: "cli", version: VERSION, platform: process.platform },
+      timeoutMs: flags.timeoutMs ?? 10_000,
+    });
+  } catch (error) {
+    const e = error as GatewayClientError;
+    if (e.code === "CONNECT_FAILED") io.err(`No gateway is running at ${target.url}. Start one with \`openclaw up\` (or \`openclaw gateway run\`).`);
+    else if (e.code === "UNAUTHORIZED") io.err(`The gateway at ${target.url} refused the token: check gateway.auth.token or OPENCLAW_GATEWAY_TOKEN.`);
+    else io.err(`Cannot connect to the gateway at ${target.url}: ${e.message}`);
+    return 1;
+  }
+  try {
+    return await use(client);
+  } catch (error) {
+    const e = error as GatewayClientError;
+    io.err(e.code ? `${e.code}: ${e.message}` : String(error));
+    return 1;
+  } finally {
+    client.close();
+  }
+}

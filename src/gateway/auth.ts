@@ -1,0 +1,73 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { GatewaySettings } from "./settings.ts";
+import { isLoopbackAddress } from "./settings.ts";
+
+/** Compares secrets in constant time (both sides hashed first so lengths never leak). */
+export function safeEqual(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export interface Credentials {
+  token?: string;
+  password?: string;
+}
+
+/** Checks credentials against the configured mode. A bearer value may be the token or the password. */
+export function checkCredentials(auth: GatewaySettings["auth"], given: Credentials): boolean {
+  switch (auth.mode) {
+    case "none":
+      return true;
+    case "token": {
+      const value = given.token ?? given.password;
+      return value !== undefined && safeEqual(value, auth.token!);
+    }
+    case "password": {
+      const value = given.password ?? given.token;
+      return value !== undefined && safeEqual(value, auth.password!);
+    }
+  }
+}
+
+export interface RateLimitOptions {
+  maxFailures?: number;
+  windowMs?: number;
+  lockoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Failed-auth limiter: `maxFailures` (10) per `windowMs` (60 s) per client address, then a `lockoutMs`
+ * (300 s) lockout. Loopback addresses are exempt.
+ */
+export function createAuthLimiter(options: RateLimitOptions = {}) {
+  const { maxFailures = 10, windowMs = 60_000, lockoutMs = 300_000, now = Date.now } = options;
+  const failures = new Map<string, number[]>();
+  const lockedUntil = new Map<string, number>();
+
+  return {
+    /** Milliseconds until the address may try again, or 0 when it may try now. */
+    retryAfter(address: string | undefined): number {
+      if (!address || isLoopbackAddress(address)) return 0;
+      const until = lockedUntil.get(address) ?? 0;
+      const left = until - now();
+      if (left <= 0 && until) lockedUntil.delete(address);
+      return Math.max(0, left);
+    },
+    recordFailure(address: string | undefined): void {
+      if (!address || isLoopbackAddress(address)) return;
+      const t = now();
+      const recent = (failures.get(address) ?? []).filter((x) => t - x < windowMs);
+      recent.push(t);
+      if (recent.length >= maxFailures) {
+        lockedUntil.set(address, t + lockoutMs);
+        failures.delete(address);
+      } else failures.set(address, recent);
+    },
+    recordSuccess(address: string | undefined): void {
+      if (address) failures.delete(address);
+    },
+  };
+}
+export type AuthLimiter = ReturnType<typeof createAuthLimiter>;

@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import JSON5 from "json5";
+import { z } from "zod";
+import { ConfigError } from "../config/errors.ts";
+import { readRawConfig } from "../config/load.ts";
+import { configSchema } from "../config/schema.ts";
+import { setPath, writeConfig } from "../config/write.ts";
+import { VERSION } from "../version.ts";
+import type { Gateway } from "./create.ts";
+import { GatewayError } from "./errors.ts";
+
+/** `health`, `status` and the `config.*` methods. */
+export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<string, unknown> = () => ({})) {
+  const { methods, paths } = gateway;
+
+  methods.register("health", {
+    scope: "operator.read",
+    handler: () => ({ ok: true, ts: Date.now(), version: VERSION, uptimeMs: Date.now() - gateway.startedAt, ready: gateway.ready }),
+  });
+
+  methods.register("status", {
+    scope: "operator.read",
+    handler: () => ({
+      version: VERSION,
+      pid: process.pid,
+      uptimeMs: Date.now() - gateway.startedAt,
+      url: gateway.url,
+      bind: gateway.settings.bind,
+      authMode: gateway.settings.auth.mode,
+      stateDir: paths.stateDir,
+      configPath: paths.configPath,
+      connections: gateway.hub.size,
+      memory: { rssBytes: process.memoryUsage.rss() },
+      ...extraStatus(),
+    }),
+  });
+
+  methods.register("config.get", {
+    scope: "operator.admin",
+    handler: () => {
+      const exists = existsSync(paths.configPath);
+      const text = exists ? readFileSync(paths.configPath, "utf8") : "";
+      return { path: paths.configPath, exists, raw: text, hash: hash(text), config: gateway.config };
+    },
+  });
+
+  methods.register("config.schema", {
+    scope: "operator.read",
+    handler: () => ({ schema: z.toJSONSchema(configSchema, { unrepresentable: "any" }) }),
+  });
+
+  const baseHash = z.string().optional().describe("hash from config.get; the write fails if the file changed since");
+
+  methods.register("config.set", {
+    scope: "operator.admin",
+    params: z.union([
+      z.object({ raw: z.string(), baseHash }),
+      z.object({ path: z.string().min(1), value: z.unknown(), baseHash }),
+    ]),
+    handler: (params) => {
+      checkBase(params.baseHash);
+      const next = "raw" in params ? parseRaw(params.raw) : setPath(readRawConfig(paths.configPath), params.path, params.value);
+      return write(next);
+    },
+  });
+
+  methods.register("config.patch", {
+    scope: "operator.admin",
+    params: z.object({ patch: z.union([z.string(), z.record(z.string(), z.unknown())]), baseHash }),
+    handler: (params) => {
+      checkBase(params.baseHash);
+      const patch = typeof params.patch === "string" ? parseRaw(params.patch) : params.patch;
+      return write(mergePatch(readRawConfig(paths.configPath), patch) as Record<string, unknown>);
+    },
+  });
+
+  function checkBase(base: string | undefined) {
+    if (base === undefined) return;
+    const text = existsSync(paths.configPath) ? readFileSync(paths.configPath, "utf8") : "";
+    if (hash(text) !== base) throw new GatewayError("INVALID_REQUEST", "The config file changed since you read it (baseHash mismatch); call config.get and retry.");
+  }
+
+  function write(next: Record<string, unknown>) {
+    try {
+      writeConfig(paths.configPath, next, { env: process.env });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new GatewayError("INVALID_REQUEST", error.message, { details: error.issues });
+      throw error;
+    }
+    const text = readFileSync(paths.configPath, "utf8");
+    return { ok: true, path: paths.configPath, hash: hash(text), restartPending: false };
+  }
+}
+
+function parseRaw(raw: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON5.parse(raw);
+  } catch (error) {
+    throw new GatewayError("INVALID_REQUEST", `Config text is not valid JSON5: ${(error as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new GatewayError("INVALID_REQUEST", "Config must be an object.");
+  return value as Record<string, unknown>;
+}
+
+/** RFC 7386 merge patch: `null` deletes a key, objects merge, everything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = typeof target === "object" && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

@@ -1,0 +1,190 @@
+import type { Server } from "bun";
+import type { Hono } from "hono";
+import type { LoadedConfig } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+import type { Paths } from "../config/paths.ts";
+import { watchConfig } from "../config/watch.ts";
+import type { GatewayLogger } from "../log.ts";
+import { createAuthLimiter, type AuthLimiter } from "./auth.ts";
+import { GatewayStartError } from "./errors.ts";
+import { createEventHub, type EventHub } from "./events.ts";
+import { createHttpApp } from "./http.ts";
+import { acquireLock } from "./lock.ts";
+import { createMethodRegistry, type MethodRegistry } from "./methods.ts";
+import { resolveGatewaySettings, type GatewaySettings } from "./settings.ts";
+import { createWsHandler, newConnData, startTicks, type ConnData } from "./ws.ts";
+
+export interface GatewayDeps {
+  paths: Paths;
+  loaded: LoadedConfig;
+  env: Record<string, string | undefined>;
+  log: GatewayLogger;
+  flags?: { port?: number; bind?: GatewaySettings["bind"] };
+  limiter?: AuthLimiter;
+  /** Events besides `tick`/`connect.challenge` that capabilities broadcast (advertised in hello-ok). */
+  events?: string[];
+  tickIntervalMs?: number;
+}
+
+export interface ConfigListener {
+  (next: Config, changed: string[]): void | Promise<void>;
+}
+
+/**
+ * The gateway process core: one `Bun.serve` for HTTP (hono) and the WebSocket protocol, the method registry,
+ * the event hub, the state-dir lock and config hot reload. Capabilities register methods and routes on it
+ * before `start()`; `main.ts` does that wiring.
+ */
+export function createGateway(deps: GatewayDeps) {
+  const { paths, log, env } = deps;
+  let config = deps.loaded.config;
+  let settings = resolveGatewaySettings({ config, env, defaultPort: paths.defaultPort, flags: deps.flags });
+  const startedAt = Date.now();
+  let ready = false;
+  const methods: MethodRegistry = createMethodRegistry();
+  const hub: EventHub = createEventHub();
+  const limiter = deps.limiter ?? createAuthLimiter();
+  const app: Hono = createHttpApp({ ready: () => ready, startedAt });
+  const configListeners: ConfigListener[] = [];
+  const snapshotParts = new Map<string, () => unknown>();
+  const events = ["connect.challenge", "tick", "config.changed", ...(deps.events ?? [])];
+  let server: Server<ConnData> | undefined;
+  let lock: ReturnType<typeof acquireLock> | undefined;
+  let stopTicks = () => {};
+  let watcher: { close(): void } | undefined;
+
+  const ws = createWsHandler({
+    methods,
+    hub,
+    limiter,
+    auth: () => settings.auth,
+    ready: () => ready,
+    snapshot: () => Object.fromEntries([...snapshotParts].map(([k, f]) => [k, f()])),
+    events,
+    log: (level, message) => log[level](message),
+  });
+
+  function listen(): Server<ConnData> {
+    try {
+      return Bun.serve<ConnData>({
+        hostname: settings.host,
+        port: settings.port,
+        maxRequestBodySize: 64 * 1024 * 1024,
+        fetch(req, srv) {
+          if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+            const address = srv.requestIP(req)?.address ?? "";
+            if (srv.upgrade(req, { data: newConnData(address) })) return undefined;
+            return new Response("WebSocket upgrade failed", { status: 400 });
+          }
+          return app.fetch(req, { server: srv });
+        },
+        websocket: ws,
+        error(error) {
+          log.error(`http handler failed: ${error.stack ?? error}`);
+          return Response.json({ error: { message: "Internal error", type: "server_error" } }, { status: 500 });
+        },
+      });
+    } catch (cause) {
+      const inUse = String((cause as Error)?.message ?? cause).includes("in use") || (cause as { code?: string })?.code === "EADDRINUSE";
+      throw new GatewayStartError(
+        inUse ? "port_in_use" : "bind_failed",
+        inUse
+          ? `Port ${settings.port} on ${settings.host} is already in use. Stop what uses it, or pick another with --port / gateway.port.`
+          : `Cannot listen on ${settings.host}:${settings.port}: ${(cause as Error)?.message ?? cause}`,
+        { cause },
+      );
+    }
+  }
+
+  async function applyConfig(next: LoadedConfig, changed: string[]) {
+    let nextSettings: GatewaySettings;
+    try {
+      nextSettings = resolveGatewaySettings({ config: next.config, env, defaultPort: paths.defaultPort, flags: deps.flags });
+    } catch (error) {
+      log.warn(`config change refused, keeping the running config: ${(error as Error).message}`);
+      return;
+    }
+    const rebind = nextSettings.host !== settings.host || nextSettings.port !== settings.port;
+    config = next.config;
+    settings = nextSettings;
+    for (const w of next.warnings) log.warn(w);
+    if (rebind && server) {
+      log.info(`gateway.bind/port changed: restarting the listener on ${settings.host}:${settings.port}`);
+      server.stop(true);
+      server = listen();
+      lock?.update(server.port ?? settings.port);
+    }
+    log.info(`config reloaded (${changed.join(", ")})`);
+    hub.broadcast("config.changed", { changed });
+    for (const listener of configListeners) {
+      try {
+        await listener(config, changed);
+      } catch (error) {
+        log.error(`applying config change failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  return {
+    methods,
+    hub,
+    app,
+    log,
+    paths,
+    get config(): Config {
+      return config;
+    },
+    get settings(): GatewaySettings {
+      return settings;
+    },
+    get ready() {
+      return ready;
+    },
+    get port(): number {
+      return server?.port ?? settings.port;
+    },
+    get url(): string {
+      const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+      return `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${server?.port ?? settings.port}`;
+    },
+    startedAt,
+    /** Called with the new config after a valid hot reload, to restart what must be restarted. */
+    onConfigChange(listener: ConfigListener) {
+      configListeners.push(listener);
+    },
+    /** Adds a named part to the `hello-ok` snapshot. */
+    addSnapshot(name: string, read: () => unknown) {
+      snapshotParts.set(name, read);
+    },
+    /** Takes the lock and starts listening; the gateway answers probes at once and is ready after `markReady`. */
+    listen() {
+      lock = acquireLock(paths.stateDir, { port: settings.port, host: settings.host });
+      try {
+        server = listen();
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
+      lock.update(server.port ?? settings.port);
+      stopTicks = startTicks(hub, deps.tickIntervalMs);
+      if (settings.reloadMode !== "off" && deps.loaded.exists) {
+        watcher = watchConfig(
+          { path: paths.configPath, env, onChange: (next, changed) => void applyConfig(next, changed), onError: (e) => log.warn(`config change ignored, keeping the running config: ${e.message}`) },
+          config,
+        );
+      }
+    },
+    markReady() {
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      watcher?.close();
+      stopTicks();
+      await server?.stop(true);
+      server = undefined;
+      lock?.release();
+    },
+  };
+}
+export type Gateway = ReturnType<typeof createGateway>;

@@ -1,0 +1,88 @@
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Append, never edit.
+ * Entries and runs are append-mostly; a transcript is read by `(session_id, seq)`.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE sessions (
+     key TEXT PRIMARY KEY,
+     agent_id TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     model TEXT,
+     input_tokens INTEGER NOT NULL DEFAULT 0,
+     output_tokens INTEGER NOT NULL DEFAULT 0,
+     origin TEXT,
+     label TEXT
+   );
+   CREATE INDEX sessions_agent ON sessions(agent_id, updated_at);
+   CREATE TABLE entries (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL,
+     session_key TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     run_id TEXT,
+     kind TEXT NOT NULL CHECK (kind IN ('message', 'compaction', 'discarded')),
+     role TEXT,
+     data TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX entries_session ON entries(session_id, seq);
+   CREATE INDEX entries_run ON entries(run_id);
+   CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY,
+     session_key TEXT NOT NULL,
+     agent_id TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'error', 'aborted')),
+     queue_mode TEXT NOT NULL,
+     message TEXT NOT NULL,
+     idempotency_key TEXT UNIQUE,
+     origin TEXT,
+     merged_into TEXT,
+     session_id TEXT,
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     finished_at INTEGER,
+     outcome TEXT
+   );
+   CREATE INDEX runs_open ON runs(status, created_at) WHERE status IN ('queued', 'running');
+   CREATE INDEX runs_session ON runs(session_key, created_at);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Opens (creating if needed) the state database in WAL mode and migrates it. `synchronous=NORMAL` keeps every
+ * committed transaction across a process crash (kill -9) because WAL frames reach the OS before commit returns;
+ * the store switches to FULL around inbox writes so an acknowledged message also survives a power cut.
+ */
+export function openStateDatabase(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { create: true, strict: true });
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Database): void {
+  const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
+  const current = row?.user_version ?? 0;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The state database is at schema version ${current}, newer than this build knows (${MIGRATIONS.length}). Upgrade the gateway or point it at another state dir.`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,306 @@
+import type { ChatMessage } from "../agent/types.ts";
+import type { CompactionSettings, Summarise } from "./compaction.ts";
+import { SessionError } from "./errors.ts";
+import { type ResetPolicy, parseChatCommand } from "./reset.ts";
+import type { SessionStore } from "./store.ts";
+import { type ActiveTurn, executeTurn } from "./turn.ts";
+import type { QueueMode, RunOutcome, RunRecord, RunTurn, SessionEvent, SessionOrigin } from "./types.ts";
+
+export interface SessionQueueOptions {
+  store: SessionStore;
+  runTurn: RunTurn;
+  /** Turns of different sessions running at once (`agents.defaults.maxConcurrent`, default 4). */
+  maxConcurrent?: number;
+  /** Mode for a submit that names none (default `collect`). */
+  defaultQueueMode?: QueueMode;
+  /** `session.reset` per agent; default never resets. */
+  resetPolicy?: (agentId: string, sessionKey: string) => ResetPolicy;
+  compaction?: { settings: (agentId: string) => CompactionSettings | undefined; summarise: Summarise };
+  now?: () => number;
+  /** Called when a subscriber throws; the queue goes on. */
+  onListenerError?: (error: unknown) => void;
+}
+
+export interface SubmitInput {
+  sessionKey: string;
+  agentId: string;
+  message: string | Extract<ChatMessage, { role: "user" }>;
+  queueMode?: QueueMode;
+  idempotencyKey?: string;
+  origin?: SessionOrigin;
+}
+
+export interface SubmitResult {
+  runId: string;
+  accepted: true;
+  /** A retry with a known idempotencyKey: nothing new was queued. */
+  duplicate?: boolean;
+  /** Set when the message was a session command handled by the queue itself. */
+  command?: "new" | "reset" | "stop";
+}
+
+interface Pending {
+  run: RunRecord;
+  /** Runs merged into this one before a crash, re-run together. */
+  resume?: RunRecord[];
+}
+
+interface Lane {
+  key: string;
+  agentId: string;
+  pending: Pending[];
+  active?: ActiveTurn;
+}
+
+/**
+ * One run at a time per session, sessions in parallel up to `maxConcurrent`. `submit` commits the message to the
+ * inbox before it returns, then schedules it. A message for a busy session is handled by its queue mode:
+ * `collect` joins the other waiting `collect` messages in the next turn, `followup` gets a turn of its own,
+ * `steer` is handed to the running turn at its next tool boundary (or becomes a followup if it ends first),
+ * `interrupt` aborts the running turn and goes next.
+ *
+ * @example
+ * const queue = createSessionQueue({ store, runTurn });
+ * const { runId } = queue.submit({ sessionKey: "agent:main:main", agentId: "main", message: "hi" });
+ * const outcome = await queue.wait(runId);
+ */
+export function createSessionQueue(options: SessionQueueOptions) {
+  const { store } = options;
+  const now = options.now ?? Date.now;
+  const maxConcurrent = Math.max(1, options.maxConcurrent ?? 4);
+  const lanes = new Map<string, Lane>();
+  const ready: string[] = [];
+  const listeners = new Set<(event: SessionEvent) => void>();
+  const waiters = new Map<string, Array<(outcome: RunOutcome) => void>>();
+  const idleWaiters: Array<() => void> = [];
+  const running = new Set<Promise<void>>();
+  let closed = false;
+
+  const emit = (event: SessionEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        options.onListenerError?.(error);
+      }
+    }
+  };
+
+  const settle = (runId: string, outcome: RunOutcome) => {
+    const list = waiters.get(runId);
+    waiters.delete(runId);
+    for (const resolve of list ?? []) resolve({ ...outcome, runId } as RunOutcome);
+  };
+
+  const lane = (key: string, agentId: string): Lane => {
+    let l = lanes.get(key);
+    if (!l) lanes.set(key, (l = { key, agentId, pending: [] }));
+    return l;
+  };
+
+  const markReady = (l: Lane) => {
+    if (!l.active && l.pending.length > 0 && !ready.includes(l.key)) ready.push(l.key);
+  };
+
+  const activeCount = () => [...lanes.values()].filter((l) => l.active).length;
+
+  function takeBatch(l: Lane): Pending[] {
+    const first = l.pending.shift()!;
+    if (first.resume || first.run.queueMode !== "collect") return [first];
+    const batch = [first];
+    while (l.pending[0] && !l.pending[0].resume && l.pending[0].run.queueMode === "collect") batch.push(l.pending.shift()!);
+    return batch;
+  }
+
+  function pump(): void {
+    while (!closed && ready.length > 0 && activeCount() < maxConcurrent) {
+      const l = lanes.get(ready.shift()!);
+      if (!l || l.active || l.pending.length === 0) continue;
+      const batch = takeBatch(l);
+      const runs = batch.flatMap((p) => [p.run, ...(p.resume ?? [])]);
+      const task = executeTurn(
+        {
+          store,
+          runTurn: options.runTurn,
+          now,
+          resetPolicy: options.resetPolicy ?? (() => ({ mode: "none" })),
+          compaction: options.compaction,
+          emit,
+          shuttingDown: () => closed,
+        },
+        {
+          sessionKey: l.key,
+          agentId: l.agentId,
+          runs,
+          resume: !!batch[0]!.resume,
+          onStart: (turn) => (l.active = turn),
+          takeSteering: () => {
+            const steer = l.pending.filter((p) => !p.resume && p.run.queueMode === "steer");
+            l.pending = l.pending.filter((p) => !steer.includes(p));
+            return steer.map((p) => p.run);
+          },
+        },
+      ).then(({ outcome, runIds }) => {
+        l.active = undefined;
+        for (const runId of runIds) settle(runId, outcome);
+        if (l.pending.length === 0) lanes.delete(l.key);
+        else markReady(l);
+        running.delete(task);
+        pump();
+        if (running.size === 0 && ready.length === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+      });
+      running.add(task);
+    }
+  }
+
+  /** Cancels a queued run that has not started: it ends as aborted. */
+  function cancelPending(l: Lane, filter: (p: Pending) => boolean): number {
+    const gone = l.pending.filter(filter);
+    l.pending = l.pending.filter((p) => !gone.includes(p));
+    for (const p of gone) {
+      const ids = [p.run.runId, ...(p.resume ?? []).map((r) => r.runId)];
+      const outcome: RunOutcome = { type: "error", runId: p.run.runId, error: { code: "aborted", message: "The message was cancelled before it ran." } };
+      store.finishTurn({ runIds: ids, sessionKey: l.key, status: "aborted", outcome });
+      for (const id of ids) settle(id, outcome);
+    }
+    return gone.length;
+  }
+
+  function finishCommand(run: RunRecord, text: string): void {
+    store.finishTurn({ runIds: [run.runId], sessionKey: run.sessionKey, status: "done", outcome: { type: "final", runId: run.runId, text, stopReason: "command" } });
+  }
+
+  function abort(target: string): boolean {
+    const byKey = lanes.get(target);
+    const l = byKey ?? [...lanes.values()].find((x) => x.active?.runIds.includes(target) || x.pending.some((p) => p.run.runId === target));
+    if (!l) return false;
+    if (l.active && (byKey || l.active.runIds.includes(target))) {
+      l.active.controller.abort();
+      return true;
+    }
+    return cancelPending(l, (p) => p.run.runId === target) > 0;
+  }
+
+  return {
+    /** Commits the message, then schedules it. Throws `SessionError` for an empty message or after `close()`. */
+    submit(input: SubmitInput): SubmitResult {
+      if (closed) throw new SessionError("closed", "The session queue is shut down; the gateway is stopping.");
+      const message: Extract<ChatMessage, { role: "user" }> =
+        typeof input.message === "string" ? { role: "user", content: input.message } : input.message;
+      if (!message.content.trim() && !message.images?.length) {
+        throw new SessionError("invalid_message", `The message for session "${input.sessionKey}" is empty: send some text or an image.`);
+      }
+      const stamped = { ...message, timestamp: message.timestamp ?? now() };
+      const command = parseChatCommand(message.content);
+      const queueMode = input.queueMode ?? options.defaultQueueMode ?? "collect";
+      const { run, duplicate } = store.insertRun({ ...input, message: stamped, queueMode });
+      if (duplicate) return { runId: run.runId, accepted: true, duplicate: true };
+      const l = lane(input.sessionKey, input.agentId);
+
+      if (command?.kind === "stop") {
+        cancelPending(l, () => true);
+        l.active?.controller.abort();
+        finishCommand(run, "Stopped.");
+        if (!l.active) lanes.delete(l.key);
+        return { runId: run.runId, accepted: true, command: "stop" };
+      }
+      if (command?.kind === "new" || command?.kind === "reset") {
+        if (store.get(input.sessionKey)) store.reset(input.sessionKey);
+        finishCommand(run, "New session started.");
+        if (!command.rest) {
+          if (!l.active && l.pending.length === 0) lanes.delete(l.key);
+          return { runId: run.runId, accepted: true, command: command.kind };
+        }
+        const follow = store.insertRun({ ...input, idempotencyKey: undefined, message: { ...stamped, content: command.rest }, queueMode });
+        l.pending.push({ run: follow.run });
+        markReady(l);
+        pump();
+        return { runId: follow.run.runId, accepted: true, command: command.kind };
+      }
+
+      if (queueMode === "interrupt") {
+        l.pending.unshift({ run });
+        l.active?.controller.abort();
+      } else {
+        l.pending.push({ run });
+      }
+      markReady(l);
+      pump();
+      return { runId: run.runId, accepted: true };
+    },
+
+    /** Receives every event of every run; returns the unsubscribe function. */
+    subscribe(listener: (event: SessionEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Aborts the running turn of a session (by session key) or the turn answering a run id, or cancels a queued run. */
+    abort,
+
+    /** Resolves with the run's `final` or `error` event, at once if it already ended. */
+    wait(runId: string, signal?: AbortSignal): Promise<RunOutcome> {
+      const run = store.getRun(runId);
+      if (!run) return Promise.reject(new SessionError("unknown_run", `No run "${runId}": it was never submitted to this gateway.`));
+      if (run.outcome) return Promise.resolve(run.outcome);
+      return new Promise((resolve, reject) => {
+        const list = waiters.get(runId) ?? [];
+        list.push(resolve);
+        waiters.set(runId, list);
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
+    },
+
+    /**
+     * Call once at startup, before any submit: turns that were running when the process died are re-run from their
+     * user messages (their partial assistant output is dropped), and queued messages are scheduled again.
+     */
+    recover(): { resumed: number; queued: number } {
+      const open = store.openRuns();
+      let resumed = 0;
+      let queued = 0;
+      const merged = new Map<string, RunRecord[]>();
+      for (const run of open) if (run.status === "running" && run.mergedInto) merged.set(run.mergedInto, [...(merged.get(run.mergedInto) ?? []), run]);
+      for (const run of open) {
+        const known = lanes.get(run.sessionKey);
+        if (known?.active?.runIds.includes(run.runId) || known?.pending.some((p) => p.run.runId === run.runId || p.resume?.includes(run))) continue;
+        const l = lane(run.sessionKey, run.agentId);
+        if (run.status === "running" && !run.mergedInto) {
+          store.discardPartialTurn(run.runId);
+          const at = l.pending.findIndex((p) => !p.resume);
+          l.pending.splice(at < 0 ? l.pending.length : at, 0, { run, resume: merged.get(run.runId) ?? [] });
+          resumed++;
+        } else if (run.status === "queued") {
+          l.pending.push({ run });
+          queued++;
+        }
+        markReady(l);
+      }
+      pump();
+      return { resumed, queued };
+    },
+
+    /** True while the session has a turn running. */
+    isBusy(sessionKey: string): boolean {
+      return !!lanes.get(sessionKey)?.active;
+    },
+
+    /** Resolves when no turn is running and none is waiting. */
+    idle(): Promise<void> {
+      if (running.size === 0 && ready.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+
+    /**
+     * Stops taking messages, aborts running turns and waits for them to end. Their runs stay "running" and queued
+     * ones "queued" in the store, so `recover()` at the next start re-runs them; waiters here get `aborted`.
+     */
+    async close(): Promise<void> {
+      closed = true;
+      for (const l of lanes.values()) l.active?.controller.abort();
+      await Promise.all([...running]);
+    },
+  };
+}
+
+export type SessionQueue = ReturnType<typeof createSessionQueue>;

@@ -1,0 +1,328 @@
+import type { Database } from "bun:sqlite";
+import type { ChatMessage, Usage } from "../agent/types.ts";
+import { migrate, openStateDatabase } from "./db.ts";
+import { renderTranscriptJsonl } from "./export.ts";
+import { chatMessageSchema, compactionSchema, originSchema, outcomeSchema, parseColumn } from "./persisted.ts";
+import type { CompactionData, QueueMode, RunOutcome, RunRecord, RunStatus, SessionOrigin, SessionRecord, TranscriptEntry } from "./types.ts";
+
+export interface SessionStoreOptions {
+  /** An open database (migrated here), or `path` to open one; `:memory:` for tests. */
+  db?: Database;
+  path?: string;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export interface NewRun {
+  runId?: string;
+  sessionKey: string;
+  agentId: string;
+  queueMode: QueueMode;
+  message: ChatMessage;
+  idempotencyKey?: string;
+  origin?: SessionOrigin;
+}
+
+/** One message of the model's context and the transcript entry it came from. */
+export interface HistoryItem {
+  entryId: string;
+  message: ChatMessage;
+}
+
+type SessionRow = {
+  key: string; agent_id: string; session_id: string; created_at: number; updated_at: number; model: string | null;
+  input_tokens: number; output_tokens: number; origin: string | null; label: string | null;
+};
+type EntryRow = { seq: number; id: string; session_id: string; run_id: string | null; kind: string; data: string; created_at: number };
+type RunRow = {
+  run_id: string; session_key: string; agent_id: string; status: RunStatus; queue_mode: QueueMode; message: string;
+  idempotency_key: string | null; origin: string | null; merged_into: string | null; session_id: string | null;
+  created_at: number; started_at: number | null; finished_at: number | null; outcome: string | null;
+};
+
+const entryId = () => crypto.randomUUID().replaceAll("-", "").slice(0, 8);
+
+/**
+ * The session index, transcripts and the inbox of runs on one `bun:sqlite` database.
+ * Every method is synchronous and each is one transaction, so a crash leaves either all or none of it.
+ *
+ * @example const store = createSessionStore({ path: join(stateDir, "state.db") });
+ */
+export function createSessionStore(options: SessionStoreOptions) {
+  const db = options.db ?? openStateDatabase(options.path ?? ":memory:");
+  if (options.db) migrate(options.db);
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => crypto.randomUUID());
+
+  const toSession = (r: SessionRow): SessionRecord => ({
+    key: r.key,
+    agentId: r.agent_id,
+    sessionId: r.session_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    model: r.model ?? undefined,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    origin: r.origin ? parseColumn(originSchema, r.origin, `sessions.origin of ${r.key}`) : undefined,
+    label: r.label ?? undefined,
+  });
+  const toEntry = (r: EntryRow): TranscriptEntry => {
+    const base = { id: r.id, seq: r.seq, sessionId: r.session_id, runId: r.run_id ?? undefined, createdAt: r.created_at };
+    return r.kind === "compaction"
+      ? { ...base, kind: "compaction", compaction: parseColumn(compactionSchema, r.data, `entries.data #${r.seq}`) }
+      : { ...base, kind: "message", message: parseColumn(chatMessageSchema, r.data, `entries.data #${r.seq}`) };
+  };
+  const toRun = (r: RunRow): RunRecord => ({
+    runId: r.run_id,
+    sessionKey: r.session_key,
+    agentId: r.agent_id,
+    status: r.status,
+    queueMode: r.queue_mode,
+    message: parseColumn(chatMessageSchema, r.message, `runs.message of ${r.run_id}`),
+    idempotencyKey: r.idempotency_key ?? undefined,
+    origin: r.origin ? parseColumn(originSchema, r.origin, `runs.origin of ${r.run_id}`) : undefined,
+    mergedInto: r.merged_into ?? undefined,
+    sessionId: r.session_id ?? undefined,
+    createdAt: r.created_at,
+    startedAt: r.started_at ?? undefined,
+    finishedAt: r.finished_at ?? undefined,
+    outcome: r.outcome ? parseColumn(outcomeSchema, r.outcome, `runs.outcome of ${r.run_id}`) : undefined,
+  });
+
+  const q = {
+    session: db.query<SessionRow, [string]>("SELECT * FROM sessions WHERE key = ?"),
+    insertSession: db.query(
+      `INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at, model, origin)
+       VALUES ($key, $agentId, $sessionId, $now, $now, $model, $origin)`,
+    ),
+    entries: db.query<EntryRow, [string]>("SELECT * FROM entries WHERE session_id = ? AND kind != 'discarded' ORDER BY seq"),
+    insertEntry: db.query<{ seq: number }, Record<string, string | number | null>>(
+      `INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at)
+       VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now) RETURNING seq`,
+    ),
+    run: db.query<RunRow, [string]>("SELECT * FROM runs WHERE run_id = ?"),
+    runByIdem: db.query<RunRow, [string]>("SELECT * FROM runs WHERE idempotency_key = ?"),
+    insertRun: db.query(
+      `INSERT INTO runs (run_id, session_key, agent_id, status, queue_mode, message, idempotency_key, origin, created_at)
+       VALUES ($runId, $sessionKey, $agentId, 'queued', $queueMode, $message, $idem, $origin, $now)`,
+    ),
+    openRuns: db.query<RunRow, []>("SELECT * FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at, rowid"),
+    markStarted: db.query(
+      `UPDATE runs SET status = 'running', started_at = $now, session_id = $sessionId, merged_into = $mergedInto
+       WHERE run_id = $runId AND status IN ('queued', 'running')`,
+    ),
+    markFinished: db.query(
+      `UPDATE runs SET status = $status, finished_at = $now, outcome = $outcome WHERE run_id = $runId AND status IN ('queued', 'running')`,
+    ),
+  };
+
+  function get(key: string): SessionRecord | undefined {
+    const row = q.session.get(key);
+    return row ? toSession(row) : undefined;
+  }
+
+  function ensure(input: { key: string; agentId: string; origin?: SessionOrigin; model?: string }): SessionRecord {
+    const existing = get(input.key);
+    if (existing) return existing;
+    q.insertSession.run({
+      key: input.key,
+      agentId: input.agentId,
+      sessionId: newId(),
+      now: now(),
+      model: input.model ?? null,
+      origin: input.origin ? JSON.stringify(input.origin) : null,
+    });
+    return get(input.key)!;
+  }
+
+  function requireSession(key: string): SessionRecord {
+    const session = get(key);
+    if (!session) throw new Error(`No session "${key}". List sessions to see which exist.`);
+    return session;
+  }
+
+  function appendEntry(input: { sessionKey: string; sessionId: string; runId?: string; kind: "message" | "compaction"; role: string | null; data: string }) {
+    const createdAt = now();
+    const id = entryId();
+    const { seq } = q.insertEntry.get({
+      id,
+      sessionKey: input.sessionKey,
+      sessionId: input.sessionId,
+      runId: input.runId ?? null,
+      kind: input.kind,
+      role: input.role,
+      data: input.data,
+      now: createdAt,
+    })!;
+    return { id, seq, sessionId: input.sessionId, runId: input.runId, createdAt };
+  }
+
+  function appendMessage(input: { sessionKey: string; sessionId: string; runId?: string; message: ChatMessage }): TranscriptEntry {
+    const base = appendEntry({ ...input, kind: "message", role: input.message.role, data: JSON.stringify(input.message) });
+    return { ...base, kind: "message", message: input.message };
+  }
+
+  function transcript(key: string, opts: { sessionId?: string } = {}): TranscriptEntry[] {
+    const sessionId = opts.sessionId ?? get(key)?.sessionId;
+    return sessionId ? q.entries.all(sessionId).map(toEntry) : [];
+  }
+
+  /** The model's context: the latest compaction summary, then every message from its first kept entry on. */
+  function history(key: string, opts: { sessionId?: string } = {}): HistoryItem[] {
+    const entries = transcript(key, opts);
+    let from = 0;
+    let summary: HistoryItem | undefined;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i]!;
+      if (e.kind !== "compaction") continue;
+      const kept = entries.findIndex((x) => x.id === e.compaction.firstKeptEntryId);
+      from = kept >= 0 ? kept : i + 1;
+      summary = { entryId: e.id, message: { role: "summary", content: e.compaction.summary, timestamp: e.createdAt } };
+      break;
+    }
+    const out: HistoryItem[] = summary ? [summary] : [];
+    for (const e of entries.slice(from)) if (e.kind === "message") out.push({ entryId: e.id, message: e.message });
+    return out;
+  }
+
+  return {
+    db,
+    get,
+    ensure,
+
+    list(opts: { agentId?: string; limit?: number; offset?: number } = {}): SessionRecord[] {
+      const rows = opts.agentId
+        ? db.query<SessionRow, [string, number, number]>("SELECT * FROM sessions WHERE agent_id = ? ORDER BY updated_at DESC LIMIT ? OFFSET ?").all(opts.agentId, opts.limit ?? -1, opts.offset ?? 0)
+        : db.query<SessionRow, [number, number]>("SELECT * FROM sessions ORDER BY updated_at DESC LIMIT ? OFFSET ?").all(opts.limit ?? -1, opts.offset ?? 0);
+      return rows.map(toSession);
+    },
+
+    patch(key: string, changes: { label?: string | null; model?: string | null; origin?: SessionOrigin }): SessionRecord {
+      requireSession(key);
+      if (changes.label !== undefined) db.query("UPDATE sessions SET label = ? WHERE key = ?").run(changes.label, key);
+      if (changes.model !== undefined) db.query("UPDATE sessions SET model = ? WHERE key = ?").run(changes.model, key);
+      if (changes.origin !== undefined) db.query("UPDATE sessions SET origin = ? WHERE key = ?").run(JSON.stringify(changes.origin), key);
+      return get(key)!;
+    },
+
+    /** Starts a fresh transcript (new sessionId) for the key; the old one is kept but no longer sent to the model. */
+    reset(key: string): SessionRecord {
+      requireSession(key);
+      db.query("UPDATE sessions SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0 WHERE key = ?").run(newId(), now(), key);
+      return get(key)!;
+    },
+
+    /** Removes the session and all its transcripts. */
+    delete(key: string): boolean {
+      return db.transaction(() => {
+        db.query("DELETE FROM entries WHERE session_key = ?").run(key);
+        return db.query("DELETE FROM sessions WHERE key = ?").run(key).changes > 0;
+      })();
+    },
+
+    appendMessage,
+    appendCompaction(input: { sessionKey: string; sessionId: string; runId?: string; compaction: CompactionData }): TranscriptEntry {
+      const base = appendEntry({ ...input, kind: "compaction", role: null, data: JSON.stringify(input.compaction) });
+      return { ...base, kind: "compaction", compaction: input.compaction };
+    },
+    transcript,
+    history,
+
+    /** OpenClaw's JSONL transcript of the key's current (or given) session. */
+    exportTranscript(key: string, opts: { sessionId?: string; cwd?: string } = {}): string {
+      const session = requireSession(key);
+      const sessionId = opts.sessionId ?? session.sessionId;
+      const entries = transcript(key, { sessionId });
+      const started = entries[0]?.createdAt ?? session.createdAt;
+      return renderTranscriptJsonl({ sessionId, timestamp: started, cwd: opts.cwd }, entries);
+    },
+
+    /**
+     * Commits an inbound message to the inbox before it is acknowledged (synchronous=FULL for this write).
+     * A second call with the same `idempotencyKey` returns the first run and `duplicate: true`.
+     */
+    insertRun(input: NewRun): { run: RunRecord; duplicate: boolean } {
+      if (input.idempotencyKey) {
+        const prior = q.runByIdem.get(input.idempotencyKey);
+        if (prior) return { run: toRun(prior), duplicate: true };
+      }
+      const runId = input.runId ?? newId();
+      db.exec("PRAGMA synchronous = FULL");
+      try {
+        q.insertRun.run({
+          runId,
+          sessionKey: input.sessionKey,
+          agentId: input.agentId,
+          queueMode: input.queueMode,
+          message: JSON.stringify(input.message),
+          idem: input.idempotencyKey ?? null,
+          origin: input.origin ? JSON.stringify(input.origin) : null,
+          now: now(),
+        });
+      } finally {
+        db.exec("PRAGMA synchronous = NORMAL");
+      }
+      return { run: toRun(q.run.get(runId)!), duplicate: false };
+    },
+
+    getRun(runId: string): RunRecord | undefined {
+      const row = q.run.get(runId);
+      return row ? toRun(row) : undefined;
+    },
+
+    /** Queued and running runs, oldest first: what `recover()` resumes after a restart. */
+    openRuns(): RunRecord[] {
+      return q.openRuns.all().map(toRun);
+    },
+
+    /**
+     * Starts a turn in one transaction: creates the session if new, marks the runs running (all but the first
+     * merged into it) and, unless resuming, appends their user messages to the transcript tagged with the turn's run id.
+     */
+    startTurn(input: { turnRunId: string; runs: RunRecord[]; sessionKey: string; agentId: string; origin?: SessionOrigin; resume?: boolean }) {
+      return db.transaction(() => {
+        const session = ensure({ key: input.sessionKey, agentId: input.agentId, origin: input.origin });
+        if (input.origin) db.query("UPDATE sessions SET origin = ? WHERE key = ?").run(JSON.stringify(input.origin), input.sessionKey);
+        for (const run of input.runs) {
+          q.markStarted.run({ now: now(), sessionId: session.sessionId, mergedInto: run.runId === input.turnRunId ? null : input.turnRunId, runId: run.runId });
+          if (!input.resume) appendMessage({ sessionKey: input.sessionKey, sessionId: session.sessionId, runId: input.turnRunId, message: run.message });
+        }
+        db.query("UPDATE sessions SET updated_at = ? WHERE key = ?").run(now(), input.sessionKey);
+        return get(input.sessionKey)!;
+      })();
+    },
+
+    /** Steered messages join a running turn: marked merged and appended where the model saw them. */
+    mergeIntoTurn(input: { turnRunId: string; runs: RunRecord[]; sessionKey: string; sessionId: string }): void {
+      db.transaction(() => {
+        for (const run of input.runs) {
+          q.markStarted.run({ now: now(), sessionId: input.sessionId, mergedInto: input.turnRunId, runId: run.runId });
+          appendMessage({ sessionKey: input.sessionKey, sessionId: input.sessionId, runId: input.turnRunId, message: run.message });
+        }
+      })();
+    },
+
+    /** Ends a turn: every run of it gets the outcome, the session its usage, in one transaction. */
+    finishTurn(input: { runIds: string[]; sessionKey: string; status: Exclude<RunStatus, "queued" | "running">; outcome: RunOutcome; usage?: Usage; model?: string }): void {
+      db.transaction(() => {
+        for (const runId of input.runIds) {
+          q.markFinished.run({ status: input.status, now: now(), outcome: JSON.stringify({ ...input.outcome, runId }), runId });
+        }
+        db.query(
+          `UPDATE sessions SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, model = COALESCE(?, model) WHERE key = ?`,
+        ).run(now(), input.usage?.inputTokens ?? 0, input.usage?.outputTokens ?? 0, input.model ?? null, input.sessionKey);
+      })();
+    },
+
+    /** After a crash: hides the assistant and tool entries of an unfinished turn, so it can be re-run from its user messages. */
+    discardPartialTurn(turnRunId: string): number {
+      return db.query("UPDATE entries SET kind = 'discarded' WHERE run_id = ? AND kind = 'message' AND role != 'user'").run(turnRunId).changes;
+    },
+
+    close(): void {
+      db.close();
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

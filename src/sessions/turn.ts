@@ -1,0 +1,125 @@
+import type { AgentEvent, ChatMessage, Usage } from "../agent/types.ts";
+import { type CompactionSettings, type Summarise, compactHistory } from "./compaction.ts";
+import { type ResetPolicy, shouldResetSession } from "./reset.ts";
+import type { SessionStore } from "./store.ts";
+import type { RunOutcome, RunRecord, RunStatus, RunTurn, SessionEvent } from "./types.ts";
+
+/** A turn in progress: one call of the run loop answering one or more queued messages. */
+export interface ActiveTurn {
+  turnRunId: string;
+  runIds: string[];
+  controller: AbortController;
+  sessionId: string;
+  /** Steered messages handed to the run but not yet in the transcript. */
+  steered: RunRecord[];
+}
+
+export interface TurnDeps {
+  store: SessionStore;
+  runTurn: RunTurn;
+  now: () => number;
+  resetPolicy: (agentId: string, sessionKey: string) => ResetPolicy;
+  compaction?: { settings: (agentId: string) => CompactionSettings | undefined; summarise: Summarise };
+  emit: (event: SessionEvent) => void;
+  /** True once the queue is closing: an aborted turn then stays "running" in the store so the next start resumes it. */
+  shuttingDown: () => boolean;
+}
+
+export interface TurnInput {
+  sessionKey: string;
+  agentId: string;
+  runs: RunRecord[];
+  /** Re-running a turn found unfinished after a crash: its user messages are already in the transcript. */
+  resume: boolean;
+  /** Hands over the session's steered messages waiting in the queue. */
+  takeSteering: () => RunRecord[];
+  onStart: (turn: ActiveTurn) => void;
+}
+
+const aborted = (runId: string): RunOutcome => ({ type: "error", runId, error: { code: "aborted", message: "The run was aborted." } });
+
+/** Runs one turn to its end; never throws. Returns the outcome given to every run the turn answered. */
+export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ outcome: RunOutcome; runIds: string[] }> {
+  const { store, sessionKey, agentId } = { ...deps, ...input };
+  const turnRunId = input.runs[0]!.runId;
+  const turn: ActiveTurn = { turnRunId, runIds: input.runs.map((r) => r.runId), controller: new AbortController(), sessionId: "", steered: [] };
+  input.onStart(turn);
+  const emit = (event: SessionEvent["event"]) => deps.emit({ sessionKey, runId: turnRunId, runIds: [...turn.runIds], event });
+  let outcome: RunOutcome | undefined;
+  let usage: Usage | undefined;
+  let model: string | undefined;
+
+  const flushSteered = () => {
+    if (turn.steered.length === 0) return;
+    store.mergeIntoTurn({ turnRunId, runs: turn.steered, sessionKey, sessionId: turn.sessionId });
+    turn.steered = [];
+  };
+
+  try {
+    const existing = store.get(sessionKey);
+    if (!input.resume && existing && shouldResetSession(existing.updatedAt, deps.now(), deps.resetPolicy(agentId, sessionKey))) {
+      store.reset(sessionKey);
+    }
+    const origin = input.runs.findLast((r) => r.origin)?.origin;
+    const session = store.startTurn({ turnRunId, runs: input.runs, sessionKey, agentId, origin, resume: input.resume });
+    turn.sessionId = session.sessionId;
+
+    let messages: ChatMessage[] = store.history(sessionKey).map((h) => h.message);
+    const settings = deps.compaction?.settings(agentId);
+    if (deps.compaction && settings) {
+      const result = await compactHistory(store.history(sessionKey), settings, deps.compaction.summarise, turn.controller.signal);
+      messages = result.messages;
+      if (result.compaction) {
+        store.appendCompaction({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, compaction: result.compaction });
+        emit({ type: "compaction", runId: turnRunId, summarisedMessages: result.summarisedMessages, tokensBefore: result.compaction.tokensBefore, tokensAfter: result.compaction.tokensAfter });
+      }
+    }
+
+    const drainSteering = (): ChatMessage[] => {
+      const taken = input.takeSteering();
+      turn.steered.push(...taken);
+      turn.runIds.push(...taken.map((r) => r.runId));
+      return taken.map((r) => r.message);
+    };
+
+    const events = deps.runTurn({ runId: turnRunId, sessionKey, agentId, messages, signal: turn.controller.signal, drainSteering });
+    for await (const raw of events) {
+      const event = { ...raw, runId: turnRunId } as AgentEvent;
+      if (event.type === "message" && event.message.role !== "user" && event.message.role !== "summary") {
+        // Steered messages go in where the model saw them: after the tool results, before its next answer.
+        if (event.message.role === "assistant") {
+          flushSteered();
+          model = event.message.model ?? model;
+        }
+        store.appendMessage({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, message: event.message });
+      }
+      if (event.type === "final" || event.type === "error") {
+        outcome = event;
+        if (event.type === "final") usage = event.usage;
+      }
+      emit(event);
+      if (outcome) break;
+    }
+  } catch (error) {
+    if (!turn.controller.signal.aborted) {
+      outcome = { type: "error", runId: turnRunId, error: { code: "internal", message: error instanceof Error ? error.message : String(error) } };
+      emit(outcome);
+    }
+  }
+  if (!outcome) {
+    outcome = turn.controller.signal.aborted
+      ? aborted(turnRunId)
+      : { type: "error", runId: turnRunId, error: { code: "internal", message: "The run ended without a final or error event." } };
+    emit(outcome);
+  }
+  const status: RunStatus = outcome.type === "final" ? "done" : outcome.error.code === "aborted" ? "aborted" : "error";
+  if (turn.controller.signal.aborted && deps.shuttingDown()) return { outcome, runIds: turn.runIds };
+  try {
+    flushSteered();
+    store.finishTurn({ runIds: turn.runIds, sessionKey, status: status as "done" | "error" | "aborted", outcome, usage, model });
+  } catch (error) {
+    // The store is gone (shutdown): the turn stays "running" in the database and recover() re-runs it.
+    outcome = { type: "error", runId: turnRunId, error: { code: "internal", message: `Could not record the end of the run: ${String(error)}` } };
+  }
+  return { outcome, runIds: turn.runIds };
+}

@@ -1,0 +1,25 @@
+/** Why a tool refused or failed, as a closed set: branch on `code`, never on the message. */
+export type ToolErrorCode =
+  | "invalid_args"
+  | "unknown_tool"
+  | "path_outside_workspace"
+  | "not_found"
+  | "too_large"
+  | "edit_mismatch"
+  | "patch_invalid"
+  | "sandbox_unavailable"
+  | "blocked_address"
+  | "fetch_failed"
+  | "aborted"
+  | "job_not_found";
+
+export class ToolError extends Error {
+  override readonly name = "ToolError";
+  constructor(
+    readonly code: ToolErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,73 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { ToolError } from "../errors.ts";
+import type { Tool } from "../types.ts";
+import { displayPath, resolveWorkspacePath } from "./paths.ts";
+
+export interface ReadToolOptions {
+  /** Most bytes of text returned in one call (default 50 KiB). */
+  maxBytes?: number;
+  /** Lines returned when no `limit` is given (default 2000). */
+  defaultLimit?: number;
+  /** Largest file read at all (default 20 MiB); images up to 5 MiB. */
+  maxFileBytes?: number;
+}
+
+const IMAGE_TYPES: Record<string, string> = { ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp" };
+
+const params = z.object({
+  path: z.string().describe("File path, relative to the workspace"),
+  offset: z.number().min(1).optional().describe("First line, 1-based"),
+  limit: z.number().min(1).optional().describe("Max lines"),
+});
+
+export function createReadTool(options: ReadToolOptions = {}): Tool<typeof params> {
+  const maxBytes = options.maxBytes ?? 50 * 1024;
+  const defaultLimit = options.defaultLimit ?? 2000;
+  const maxFileBytes = options.maxFileBytes ?? 20 * 1024 * 1024;
+  return {
+    name: "read",
+    description: "Read a workspace file (text, or an image). Use offset/limit for long files.",
+    params,
+    async execute(args, ctx) {
+      const file = await resolveWorkspacePath(ctx.workspace, args.path);
+      const info = await stat(file).catch((cause) => {
+        throw new ToolError("not_found", `${args.path}: no such file in the workspace.`, { cause });
+      });
+      if (info.isDirectory()) throw new ToolError("invalid_args", `${args.path} is a directory; use exec with ls to list it.`);
+      const imageType = IMAGE_TYPES[path.extname(file).toLowerCase()];
+      if (imageType) {
+        if (info.size > 5 * 1024 * 1024) throw new ToolError("too_large", `${args.path} is ${info.size} bytes; images over 5 MiB are not read.`);
+        const data = Buffer.from(await Bun.file(file).arrayBuffer()).toString("base64");
+        return { content: `Read image ${displayPath(ctx.workspace, file)} (${info.size} bytes).`, images: [{ mediaType: imageType, data }] };
+      }
+      if (info.size > maxFileBytes) {
+        throw new ToolError("too_large", `${args.path} is ${info.size} bytes (limit ${maxFileBytes}); read a part with exec (head, sed -n).`);
+      }
+      const bytes = new Uint8Array(await Bun.file(file).arrayBuffer());
+      if (bytes.subarray(0, 8192).includes(0)) throw new ToolError("invalid_args", `${args.path} looks binary; inspect it with exec (file, xxd).`);
+      return { content: sliceLines(new TextDecoder().decode(bytes), Math.floor(args.offset ?? 1), Math.floor(args.limit ?? defaultLimit), maxBytes) };
+    },
+  };
+}
+
+function sliceLines(text: string, offset: number, limit: number, maxBytes: number): string {
+  const lines = text.split("\n");
+  if (text.endsWith("\n")) lines.pop();
+  if (offset > lines.length && lines.length > 0) {
+    throw new ToolError("invalid_args", `offset ${offset} is past the end of the file (${lines.length} lines).`);
+  }
+  const out: string[] = [];
+  let bytes = 0;
+  let line = offset;
+  for (; line < offset + limit && line <= lines.length; line++) {
+    const next = lines[line - 1] ?? "";
+    bytes += Buffer.byteLength(next) + 1;
+    if (bytes > maxBytes && out.length > 0) break;
+    out.push(bytes > maxBytes ? next.slice(0, maxBytes) : next);
+  }
+  let result = out.join("\n");
+  if (line <= lines.length) result += `\n\n[${lines.length - line + 1} more lines; continue with offset=${line}]`;
+  return result;
+}

@@ -1,0 +1,68 @@
+// Startup cost of the compiled binary: `--version`/`--help` wall time, spawn → /healthz 200, idle RSS.
+// Prints numbers next to their targets and asserts nothing (performance targets live here, not in tests).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildBinary, isolatedEnv, startGateway } from "../build/harness.ts";
+
+const RUNS = 5;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+function line(name: string, value: string, target: string, met?: boolean) {
+  const verdict = met === undefined ? "" : met ? "  ok" : "  OVER";
+  console.log(`${name.padEnd(34)} ${value.padStart(12)}   target ${target}${verdict}`);
+}
+
+function rssMb(pid: number): number | undefined {
+  try {
+    const kb = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB$/m)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const buildStart = performance.now();
+const binary = await buildBinary();
+console.log(`${binary.output} (bench build took ${ms(performance.now() - buildStart)})`);
+const base = mkdtempSync(join(tmpdir(), "openclaw-bench-"));
+const env = isolatedEnv(base);
+
+try {
+  for (const [flag, target] of [["--version", 30], ["--help", 30]] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const proc = Bun.spawnSync([binary.path, flag], { env, cwd: base, stdout: "ignore", stderr: "ignore" });
+      times.push(performance.now() - started);
+      if (proc.exitCode !== 0) throw new Error(`${flag} exited with ${proc.exitCode}`);
+    }
+    const m = median(times);
+    line(`${flag} wall time (median of ${RUNS})`, ms(m), `≤ ${target} ms`, m <= target);
+  }
+
+  const ready: number[] = [];
+  let rss: number | undefined;
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      // Not sandboxed: the pid must be the gateway's own for /proc/<pid>/status.
+      const gateway = await startGateway(binary.path, env, base, { sandbox: false });
+      ready.push(gateway.readyMs);
+      if (i === RUNS - 1) {
+        await Bun.sleep(5000);
+        rss = rssMb(gateway.pid);
+      }
+      await gateway.stop();
+    }
+    const m = median(ready);
+    line(`spawn → /healthz 200 (median of ${RUNS})`, ms(m), "≤ 100 ms", m <= 100);
+    console.log(`  runs: ${ready.map(ms).join(", ")}`);
+    if (rss === undefined) line("idle RSS 5 s after ready", "n/a", "≤ 40 MB");
+    else line("idle RSS 5 s after ready", `${rss.toFixed(1)} MB`, "≤ 40 MB", rss <= 40);
+  } catch (error) {
+    console.log(`gateway: not measured (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+  }
+} finally {
+  rmSync(base, { recursive: true, force: true });
+  binary.cleanup();
+}

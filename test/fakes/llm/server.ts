@@ -1,0 +1,94 @@
+import type { FakeLlm, FakeLlmOptions, FakeProtocol, FakeReply, RecordedRequest } from "./types.ts";
+
+/** Starts one fake LLM endpoint on 127.0.0.1, port 0, framing scripted replies with `protocol`. */
+export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {}): FakeLlm {
+  const requests: RecordedRequest[] = [];
+  let ids = 0;
+  const nextId = () => String(++ids);
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    error: () => new Response(null, { status: 500 }),
+    async fetch(req) {
+      const url = new URL(req.url);
+      const headers: Record<string, string> = {};
+      req.headers.forEach((v, k) => void (headers[k] = v));
+      const text = await req.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      const recorded: RecordedRequest = { method: req.method, path: url.pathname + url.search, headers, body };
+      if (!protocol.matches(url.pathname)) return Response.json(protocol.errorBody(404, `no route ${url.pathname}`), { status: 404 });
+      const index = requests.length;
+      requests.push(recorded);
+      if (options.apiKey !== undefined && protocol.apiKey(headers) !== options.apiKey) {
+        return Response.json(protocol.errorBody(401, "invalid api key"), { status: 401 });
+      }
+      const reply = pickReply(options, recorded, index);
+      if (reply.error) {
+        const extra: Record<string, string> = reply.error.retryAfter !== undefined ? { "retry-after": String(reply.error.retryAfter) } : {};
+        return Response.json(protocol.errorBody(reply.error.status, reply.error.message ?? `fake error ${reply.error.status}`), {
+          status: reply.error.status,
+          headers: extra,
+        });
+      }
+      return sse(protocol.events(reply, recorded, nextId), reply.cutAfter, reply.delayMs ?? options.delayMs ?? 0);
+    },
+  });
+  const origin = `http://127.0.0.1:${server.port}`;
+  return {
+    api: protocol.api,
+    url: origin + protocol.basePath,
+    requests,
+    providerConfig: (extra = {}) => ({
+      api: protocol.api,
+      baseUrl: origin + protocol.basePath,
+      apiKey: options.apiKey ?? "test-key",
+      models: [{ id: "fake-model" }],
+      ...extra,
+    }),
+    stop: async () => void (await server.stop(true)),
+  };
+}
+
+function pickReply(options: FakeLlmOptions, request: RecordedRequest, index: number): FakeReply {
+  const { script } = options;
+  if (typeof script === "function") return script(request, index);
+  if (script) {
+    return script[index] ?? { error: { status: 500, message: `fake LLM script exhausted: request ${index + 1} but only ${script.length} replies scripted` } };
+  }
+  return { text: options.text ?? "ok" };
+}
+
+function sse(events: string[], cutAfter: number | undefined, delayMs: number): Response {
+  const encoder = new TextEncoder();
+  const limit = cutAfter ?? events.length;
+  const stream = new ReadableStream({
+    async start(controller) {
+      if (delayMs === 0 && cutAfter === undefined) {
+        controller.enqueue(encoder.encode(events.join("")));
+        controller.close();
+        return;
+      }
+      for (const event of events.slice(0, limit)) {
+        if (delayMs > 0) await Bun.sleep(delayMs);
+        controller.enqueue(encoder.encode(event));
+      }
+      if (cutAfter !== undefined) {
+        await Bun.sleep(5);
+        controller.error(new Error("fake LLM: connection cut on purpose (cutAfter); Bun logs this, it is expected"));
+      } else controller.close();
+    },
+  });
+  return new Response(stream, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+}
+
+/** Splits text into word-sized deltas so clients see several chunks. */
+export function chunks(text: string): string[] {
+  return text.match(/\s*\S+\s*/g) ?? (text ? [text] : []);
+}
+
+export const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+export const event = (name: string, value: unknown) => `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;

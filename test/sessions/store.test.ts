@@ -1,0 +1,127 @@
+import { Database } from "bun:sqlite";
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SCHEMA_VERSION, createSessionStore } from "../../src/sessions/index.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), "sessions-"));
+  dirs.push(dir);
+  return join(dir, "state.db");
+};
+
+describe("session store", () => {
+  test("a new database is in WAL mode at the latest schema version", () => {
+    const store = createSessionStore({ path: tempDb() });
+    expect(store.db.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
+    expect(store.db.query<{ user_version: number }, []>("PRAGMA user_version").get()?.user_version).toBe(SCHEMA_VERSION);
+    store.close();
+  });
+
+  test("a database newer than the build is refused with a clear message", () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.exec("PRAGMA user_version = 99");
+    db.close();
+    expect(() => createSessionStore({ path })).toThrow(/schema version 99/);
+  });
+
+  test("ensure creates a session once and returns the same one after", () => {
+    const store = createSessionStore({ now: () => 1000 });
+    const a = store.ensure({ key: "agent:main:main", agentId: "main", origin: { channel: "telegram", peerId: "42" } });
+    const b = store.ensure({ key: "agent:main:main", agentId: "other" });
+    expect(b).toEqual(a);
+    expect(a).toMatchObject({ agentId: "main", createdAt: 1000, inputTokens: 0, origin: { channel: "telegram", peerId: "42" } });
+  });
+
+  test("messages come back in order and typed", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: "k", agentId: "main" });
+    store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "user", content: "hi" } });
+    store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, runId: "r1", message: { role: "assistant", content: "hello", toolCalls: [{ id: "c1", name: "read", args: { p: 1 } }] } });
+    expect(store.history("k").map((h) => h.message)).toEqual([
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "hello", toolCalls: [{ id: "c1", name: "read", args: { p: 1 } }] },
+    ]);
+  });
+
+  test("reset starts a new transcript and keeps the old one", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: "k", agentId: "main" });
+    store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "user", content: "old" } });
+    const fresh = store.reset("k");
+    expect(fresh.sessionId).not.toBe(s.sessionId);
+    expect(store.history("k")).toEqual([]);
+    expect(store.transcript("k", { sessionId: s.sessionId })).toHaveLength(1);
+  });
+
+  test("history starts at the latest compaction summary and its first kept entry", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: "k", agentId: "main" });
+    const add = (content: string) => store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "user", content } });
+    add("one");
+    add("two");
+    const kept = add("three");
+    store.appendCompaction({ sessionKey: "k", sessionId: s.sessionId, compaction: { summary: "one and two", firstKeptEntryId: kept.id, tokensBefore: 30, tokensAfter: 10 } });
+    add("four");
+    expect(store.history("k").map((h) => `${h.message.role}:${h.message.content}`)).toEqual(["summary:one and two", "user:three", "user:four"]);
+  });
+
+  test("a retried insert with the same idempotency key returns the first run", () => {
+    const store = createSessionStore({});
+    const first = store.insertRun({ sessionKey: "k", agentId: "main", queueMode: "collect", message: { role: "user", content: "x" }, idempotencyKey: "abc" });
+    const again = store.insertRun({ sessionKey: "k", agentId: "main", queueMode: "collect", message: { role: "user", content: "x" }, idempotencyKey: "abc" });
+    expect(again).toEqual({ run: first.run, duplicate: true });
+  });
+
+  test("a damaged JSON column is reported with the table and row", () => {
+    const store = createSessionStore({});
+    store.insertRun({ runId: "r1", sessionKey: "k", agentId: "main", queueMode: "collect", message: { role: "user", content: "x" } });
+    store.db.query("UPDATE runs SET message = '{\"role\":\"robot\"}' WHERE run_id = 'r1'").run();
+    expect(() => store.getRun("r1")).toThrow(/runs.message of r1/);
+  });
+
+  test("list returns sessions most recently updated first, filtered by agent", () => {
+    let t = 0;
+    const store = createSessionStore({ now: () => ++t });
+    store.ensure({ key: "a", agentId: "main" });
+    store.ensure({ key: "b", agentId: "work" });
+    store.ensure({ key: "c", agentId: "main" });
+    expect(store.list().map((s) => s.key)).toEqual(["c", "b", "a"]);
+    expect(store.list({ agentId: "main", limit: 1 }).map((s) => s.key)).toEqual(["c"]);
+  });
+
+  test("patch sets the label and delete removes the session and its transcript", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: "k", agentId: "main" });
+    store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "user", content: "x" } });
+    expect(store.patch("k", { label: "Groceries" }).label).toBe("Groceries");
+    expect(store.delete("k")).toBe(true);
+    expect(store.get("k")).toBeUndefined();
+    expect(store.transcript("k", { sessionId: s.sessionId })).toEqual([]);
+  });
+});
+
+describe("transcript export", () => {
+  test("the JSONL has a session header and chained message lines in OpenClaw's shape", () => {
+    const store = createSessionStore({ now: () => Date.UTC(2026, 0, 2, 3, 4, 5), newId: () => "sess-1" });
+    const s = store.ensure({ key: "k", agentId: "main" });
+    store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "user", content: "read it", timestamp: 5 } });
+    store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "assistant", content: "", toolCalls: [{ id: "c1", name: "read", args: { path: "a" } }], timestamp: 6 } });
+    store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "tool", toolCallId: "c1", toolName: "read", content: "A", timestamp: 7 } });
+    const lines = store.exportTranscript("k", { cwd: "/ws" }).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ type: "session", version: 3, id: "sess-1", timestamp: "2026-01-02T03:04:05.000Z", cwd: "/ws" });
+    expect(lines[1]).toMatchObject({ type: "message", parentId: null, message: { role: "user", content: [{ type: "text", text: "read it" }], timestamp: 5 } });
+    expect(lines[2]).toMatchObject({
+      type: "message",
+      parentId: lines[1].id,
+      message: { role: "assistant", content: [{ type: "toolCall", id: "c1", name: "read", arguments: { path: "a" } }], stopReason: "toolUse" },
+    });
+    expect(lines[3]).toMatchObject({ parentId: lines[2].id, message: { role: "toolResult", toolCallId: "c1", toolName: "read", content: [{ type: "text", text: "A" }], isError: false } });
+  });
+});
