@@ -1,7 +1,9 @@
 // The binary's entry point and the one place that wires the gateway together. The CLI runs when this file is
 // the entry; `startGateway` is imported (lazily) by `openclaw up` / `openclaw gateway run` and by tests.
+import { join } from "node:path";
 import type { LoadedConfig } from "./config/load.ts";
 import type { Paths } from "./config/paths.ts";
+import type { Config } from "./config/schema.ts";
 import type { GatewaySettings } from "./gateway/settings.ts";
 import type { GatewayLogger } from "./log.ts";
 
@@ -11,26 +13,199 @@ export interface StartOptions {
   env: Record<string, string | undefined>;
   log: GatewayLogger;
   flags?: { port?: number; bind?: GatewaySettings["bind"] };
+  /** Channel plugins by name; default the built-in ones (tests may pass their own loaders). */
+  channelPlugins?: Record<string, () => Promise<unknown>>;
 }
 
 /** Builds every part the config asks for, registers their methods and routes, and starts listening. */
 export async function startGateway(options: StartOptions) {
-  const [{ createGateway }, { registerCoreMethods }, { mountControlUi }, { getUiAsset }] = await Promise.all([
-    import("./gateway/create.ts"),
-    import("./gateway/core-methods.ts"),
-    import("./gateway/http.ts"),
-    import("./ui/assets.ts"),
-  ]);
-  const gateway = createGateway({ ...options });
-  registerCoreMethods(gateway);
+  const { paths, env, log } = options;
+  const [{ createGateway }, { registerCoreMethods }, { mountControlUi }, { getUiAsset }, sessions, agent, providers, tools, routing, chat, chatEvents] =
+    await Promise.all([
+      import("./gateway/create.ts"),
+      import("./gateway/core-methods.ts"),
+      import("./gateway/http.ts"),
+      import("./ui/assets.ts"),
+      import("./sessions/index.ts"),
+      import("./agent/index.ts"),
+      import("./providers/registry.ts"),
+      import("./tools/index.ts"),
+      import("./routing/index.ts"),
+      import("./gateway/chat/methods.ts"),
+      import("./gateway/chat/events.ts"),
+    ]);
+  const gateway = createGateway({ ...options, events: chatEvents.CHAT_EVENTS });
+  const config = (): Config => gateway.config;
+
+  // Sessions: one state.db (WAL) shared by the session store and the pairing store.
+  const db = sessions.openStateDatabase(join(paths.stateDir, "state.db"));
+  const store = sessions.createSessionStore({ db });
+
+  // Providers: one registry per config object, shared by the runner and models.list.
+  let registry: { config: Config; value: ReturnType<typeof providers.createProviderRegistry> } | undefined;
+  const registryFor = (c: Config) => {
+    if (registry?.config !== c) registry = { config: c, value: providers.createProviderRegistry({ config: c, env }) };
+    return registry.value;
+  };
+
+  // Tools: one toolset per agent (its workspace and jobs), filtered by the policy of the moment.
+  const toolsets = new Map<string, ReturnType<typeof tools.createToolset>>();
+  const toolsFor = (agentId: string) => {
+    const agentInfo = routing.resolveAgent(config(), agentId, { stateDir: paths.stateDir, env });
+    let set = toolsets.get(agentId);
+    if (!set) toolsets.set(agentId, (set = tools.createToolset({ workspace: agentInfo.workspace, stateDir: paths.stateDir, config: config(), env })));
+    return tools.applyToolPolicy(set.tools, config(), agentId);
+  };
+
+  const runner = agent.createAgentRunner({
+    config,
+    env,
+    providers: registryFor,
+    tools: (request) => (request.maxSteps === 1 ? [] : toolsFor(request.agentId ?? routing.defaultAgentId(config()))),
+    paths,
+    logger: { info: (m, d) => log.info(d ? `${m} ${JSON.stringify(d)}` : m), warn: (m, d) => log.warn(d ? `${m} ${JSON.stringify(d)}` : m) },
+  });
+
+  const summarise: import("./sessions/index.ts").Summarise = async (messages, signal) => {
+    const transcript = messages.map((m) => `${m.role}: ${"content" in m ? m.content : ""}`).join("\n").slice(-200_000);
+    const prompt = `Summarise this conversation so it can continue without it: the user's goals, decisions, facts, open tasks. Be concise.\n\n${transcript}`;
+    for await (const e of runner.runAgent({ message: prompt, maxSteps: 1, mainSession: false, firstRun: false }, { signal })) {
+      if (e.type === "final") return e.text;
+      if (e.type === "error") throw new Error(e.error.message);
+    }
+    throw new Error("summary run ended without an answer");
+  };
+  const compactionSettings = (agentId: string) => {
+    const modelRef = routing.resolveAgent(config(), agentId, { stateDir: paths.stateDir, env }).model.primary;
+    const [providerId, ...rest] = (modelRef ?? "").split("/");
+    const model = config().models?.providers?.[providerId ?? ""]?.models?.find((m) => m.id === rest.join("/"));
+    const c = config().agents?.defaults?.compaction;
+    return { contextWindow: model?.contextWindow ?? 128_000, reserveTokens: c?.reserveTokens, keepRecentTokens: c?.keepRecentTokens };
+  };
+
+  const queue = sessions.createSessionQueue({
+    store,
+    maxConcurrent: config().agents?.defaults?.maxConcurrent ?? 4,
+    resetPolicy: () => sessions.resetPolicyFromConfig(config()),
+    compaction: { settings: compactionSettings, summarise },
+    runTurn: ({ runId, sessionKey, agentId, messages, signal, drainSteering }) =>
+      runner.runAgent(
+        { runId, sessionKey, agentId, history: messages, firstRun: !messages.some((m) => m.role === "assistant") },
+        { signal, drainSteering },
+      ),
+    onListenerError: (error) => log.warn(`event listener failed: ${(error as Error)?.stack ?? error}`),
+  });
+  const stopBridge = chatEvents.bridgeSessionEvents(queue, gateway.hub);
+
+  registerCoreMethods(gateway, () => ({ sessions: store.list({ limit: 1_000_000 }).length, channels: channels?.manager.status() ?? [] }));
+  chat.registerChatMethods(gateway, {
+    queue,
+    store,
+    config,
+    compaction: { settings: compactionSettings, summarise },
+    listModels: async (signal) => registryFor(config()).listModels(signal),
+  });
   gateway.methods.register("logs.tail", {
     scope: "operator.read",
-    handler: (params: { limit?: number }) => ({ lines: options.log.tail(Math.min(Number(params?.limit) || 200, 1000)) }),
+    handler: (params: { limit?: number }) => ({ lines: log.tail(Math.min(Number(params?.limit) || 200, 1000)) }),
   });
+
+  const channels = await startChannels({ gateway, db, queue, store, config, log, env, plugins: options.channelPlugins });
+
+  // http-api: mount here
   mountControlUi(gateway.app, getUiAsset);
   gateway.listen();
+  const recovered = queue.recover();
+  if (recovered.resumed + recovered.queued > 0) log.info(`resumed ${recovered.resumed} interrupted and ${recovered.queued} queued runs`);
   gateway.markReady();
-  return gateway;
+  void channels?.manager.start().catch((error) => log.error(`channels failed to start: ${(error as Error).message}`));
+
+  const stop = gateway.stop;
+  return Object.assign(gateway, {
+    queue,
+    store,
+    runner,
+    channels: channels?.manager,
+    async stop() {
+      await channels?.close();
+      await stop();
+      await queue.close();
+      stopBridge();
+      for (const set of toolsets.values()) set.dispose();
+      db.close();
+    },
+  });
+}
+
+/** Channels: the manager, pairing store, bridge to sessions and their WS methods. Plugins load lazily. */
+async function startChannels(deps: {
+  gateway: import("./gateway/create.ts").Gateway;
+  db: import("bun:sqlite").Database;
+  queue: import("./sessions/index.ts").SessionQueue;
+  store: import("./sessions/index.ts").SessionStore;
+  config: () => Config;
+  log: GatewayLogger;
+  env: Record<string, string | undefined>;
+  plugins?: Record<string, () => Promise<unknown>>;
+}) {
+  const [{ createChannelManager, createPairingStore, createChannelMethods, ChannelError }, { createChannelBridge }, { GatewayError }] = await Promise.all([
+    import("./channels/index.ts"),
+    import("./gateway/channels/bridge.ts"),
+    import("./gateway/errors.ts"),
+  ]);
+  const { gateway, log } = deps;
+  const pairing = createPairingStore(deps.db);
+  let manager: import("./channels/index.ts").ChannelManager | undefined;
+  const bridge = createChannelBridge({ config: deps.config, queue: deps.queue, store: deps.store, log, manager: () => manager });
+  manager = createChannelManager({
+    channels: () => deps.config().channels as Record<string, Record<string, unknown> | undefined> | undefined,
+    stateDir: gateway.paths.stateDir,
+    env: deps.env,
+    pairing,
+    onMessage: bridge.onMessage,
+    plugins: deps.plugins as never,
+    log,
+  });
+  const scopes: Record<string, import("./protocol/frames.ts").Scope> = {
+    "pairing.list": "operator.pairing",
+    "pairing.approve": "operator.pairing",
+    "channels.status": "operator.read",
+    "channels.start": "operator.admin",
+    "channels.stop": "operator.admin",
+    send: "operator.write",
+  };
+  for (const [name, handler] of Object.entries(createChannelMethods({ manager, pairing }))) {
+    gateway.methods.register(name, {
+      scope: scopes[name] ?? "operator.admin",
+      handler: async (params) => {
+        try {
+          return await handler(params);
+        } catch (error) {
+          if (!(error instanceof ChannelError)) throw error;
+          const code = error.code === "unknown-channel" || error.code === "pairing-not-found" ? "NOT_FOUND" : error.code === "send-failed" ? "UNAVAILABLE" : "INVALID_REQUEST";
+          throw new GatewayError(code, error.message);
+        }
+      },
+    });
+  }
+  gateway.onConfigChange(async (_config, changed) => {
+    const touched = new Set(changed.filter((p) => p.startsWith("channels.")).map((p) => p.split(".")[1]!));
+    if (touched.size === 0) return;
+    await manager!.load();
+    for (const status of manager!.status()) {
+      if (!touched.has(status.channel)) continue;
+      log.info(`channels.${status.channel} changed: restarting account ${status.accountId}`);
+      if (status.enabled && status.configured) await manager!.restartAccount(status.channel, status.accountId);
+      else await manager!.stopAccount(status.channel, status.accountId);
+    }
+  });
+  return {
+    manager,
+    async close() {
+      bridge.close();
+      await manager!.stop();
+    },
+  };
 }
 
 if (import.meta.main) {

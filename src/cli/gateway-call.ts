@@ -48,3 +48,30 @@ export async function withGateway(io: CliIo, flags: CallFlags, use: (client: Gat
     client.close();
   }
 }
+
+/**
+ * A one-shot caller for commands that also work without a gateway: resolves `undefined` when no gateway
+ * answers, the payload otherwise, and rejects with the gateway's error.
+ */
+export function gatewayCaller(io: CliIo, flags: CallFlags = {}) {
+  return async (method: string, params: unknown): Promise<unknown | undefined> => {
+    const ctx = cliContext(io);
+    let loaded;
+    try {
+      loaded = loadCliConfig(ctx);
+    } catch {}
+    const target = gatewayTarget(ctx, loaded, flags);
+    let client: GatewayClient;
+    try {
+      client = await connectGateway({ url: target.url, token: target.token, password: target.password, client: { id: "cli", mode: "cli", version: VERSION }, timeoutMs: flags.timeoutMs ?? 5_000 });
+    } catch (error) {
+      if ((error as GatewayClientError).code === "CONNECT_FAILED") return undefined;
+      throw error;
+    }
+    try {
+      return await client.request(method, params);
+    } finally {
+      client.close();
+    }
+  };
+}

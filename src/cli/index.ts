@@ -15,8 +15,23 @@ export const rootCommand = defineCommand({
     config: () => import("./config.ts").then((m) => m.configCommand),
     status: () => import("./status.ts").then((m) => m.statusCommand),
     doctor: () => import("./doctor.ts").then((m) => m.doctorCommand),
+    agent: () => import("./agent.ts").then((m) => m.agentCommand),
+    sessions: () => import("./sessions.ts").then((m) => m.sessionsCommand),
+    pairing: () => rawCommand("pairing", "List and approve pairing requests: pairing list [channel] | pairing approve <channel> <CODE> [--notify]", (args, io) => import("./pairing.ts").then((m) => m.runPairing(args, io))),
+    message: () => rawCommand("message", 'Send a message: message send --channel telegram --target <chatId> --message "..."', (args, io) => import("./message.ts").then(async (m) => m.runMessage(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+    channels: () => rawCommand("channels", "Channel accounts: channels status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
   },
 });
+
+/** A command that parses its own argv (its module exports `runX(args, io)`). */
+function rawCommand(name: string, description: string, run: (args: string[], io: CliIo) => Promise<number>) {
+  return defineCommand({
+    meta: { name, description },
+    async run({ rawArgs }) {
+      process.exitCode = await run(rawArgs, currentIo());
+    },
+  });
+}
 
 /** Global flags may stand anywhere; they are taken off argv and carried on the io object. */
 export function splitGlobalFlags(argv: string[], io: CliIo): { args: string[]; io: CliIo } {

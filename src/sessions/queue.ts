@@ -22,6 +22,8 @@ export interface SessionQueueOptions {
 }
 
 export interface SubmitInput {
+  /** A run id chosen by the caller (so it can listen for the run's events before submitting); default a new UUID. */
+  runId?: string;
   sessionKey: string;
   agentId: string;
   message: string | Extract<ChatMessage, { role: "user" }>;
@@ -211,7 +213,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
           if (!l.active && l.pending.length === 0) lanes.delete(l.key);
           return { runId: run.runId, accepted: true, command: command.kind };
         }
-        const follow = store.insertRun({ ...input, idempotencyKey: undefined, message: { ...stamped, content: command.rest }, queueMode });
+        const follow = store.insertRun({ ...input, runId: undefined, idempotencyKey: undefined, message: { ...stamped, content: command.rest }, queueMode });
         l.pending.push({ run: follow.run });
         markReady(l);
         pump();

@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import type { ImagePart } from "../../agent/types.ts";
+import type { ChannelManager, InboundContext, InboundHandler, InboundMessage } from "../../channels/index.ts";
+import { createDraftStream, keepTyping, type DraftStream } from "../../channels/index.ts";
+import type { Config } from "../../config/schema.ts";
+import type { Logger } from "../../log.ts";
+import { resolveRoute } from "../../routing/index.ts";
+import type { SessionEvent, SessionQueue, SessionStore } from "../../sessions/index.ts";
+
+export interface ChannelBridgeDeps {
+  config(): Config;
+  queue: SessionQueue;
+  store: SessionStore;
+  log: Logger;
+  /** Set once the manager exists (the manager needs `onMessage` first). */
+  manager(): ChannelManager | undefined;
+}
+
+interface Delivery {
+  ctx: InboundContext;
+  draft?: DraftStream;
+  text: string;
+  typing: AbortController;
+}
+
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Connects channels to sessions: an allowed inbound message is routed to its agent and session and committed to
+ * the queue (the durable ack); the run's answer goes back to the chat, thread and account it came from,
+ * streamed into an edited draft where the channel allows. Runs resumed after a restart answer through the
+ * session's stored origin.
+ */
+export function createChannelBridge(deps: ChannelBridgeDeps) {
+  const deliveries = new Map<string, Delivery>();
+
+  const onMessage: InboundHandler = async (msg, ctx) => {
+    const config = deps.config();
+    const direct = msg.chat.kind === "direct";
+    const route = resolveRoute(config, {
+      channel: msg.channel,
+      accountId: msg.accountId,
+      peer: { kind: direct ? "direct" : msg.chat.kind, id: direct ? msg.sender.id : msg.chat.id },
+      threadId: msg.topicId ? undefined : msg.threadId,
+      topicId: msg.topicId,
+    });
+    const { content, images } = toModelInput(msg);
+    const result = deps.queue.submit({
+      sessionKey: route.sessionKey,
+      agentId: route.agentId,
+      message: { role: "user", content, images, timestamp: msg.timestamp },
+      idempotencyKey: `${msg.channel}:${msg.accountId}:${msg.chat.id}:${msg.messageId}`,
+      origin: { channel: msg.channel, accountId: msg.accountId, peerId: msg.chat.id, peerKind: msg.chat.kind, threadId: msg.threadId, topicId: msg.topicId },
+    });
+    if (result.duplicate) return;
+    if (result.command === "stop") return void ctx.reply({ text: "Stopped." }).catch(() => {});
+    if ((result.command === "new" || result.command === "reset") && !/^\/\w+\s+\S/.test(msg.text.trim())) {
+      return void ctx.reply({ text: "New session started." }).catch(() => {});
+    }
+    const typing = new AbortController();
+    keepTyping(ctx.channel, ctx.target, typing.signal);
+    const streamMode = (config.channels?.[msg.channel as "telegram"] as { streamMode?: string } | undefined)?.streamMode ?? "partial";
+    deliveries.set(result.runId, { ctx, typing, text: "", draft: streamMode === "partial" ? createDraftStream({ channel: ctx.channel, target: ctx.target }) : undefined });
+  };
+
+  const unsubscribe = deps.queue.subscribe((e: SessionEvent) => {
+    const ev = e.event;
+    const id = e.runIds.find((r) => deliveries.has(r));
+    const delivery = id ? deliveries.get(id) : undefined;
+    if (ev.type === "text_delta" && delivery) {
+      delivery.text += ev.text;
+      delivery.draft?.update(delivery.text);
+      return;
+    }
+    if (ev.type !== "final" && ev.type !== "error") return;
+    for (const r of e.runIds) deliveries.delete(r);
+    const text = ev.type === "final" ? ev.text : ev.error.code === "aborted" ? "" : `⚠️ ${ev.error.message}`;
+    if (delivery) {
+      delivery.typing.abort();
+      if (!text.trim()) return delivery.draft?.cancel();
+      const sent = delivery.draft ? delivery.draft.finish(text) : delivery.ctx.reply({ text });
+      sent.catch((error) => deps.log.warn(`reply to ${delivery.ctx.target.chatId} failed: ${(error as Error).message}`));
+      return;
+    }
+    if (text.trim()) void replyToOrigin(e.sessionKey, text);
+  });
+
+  /** A run with no live delivery (resumed after a restart) answers where its session came from. */
+  async function replyToOrigin(sessionKey: string, text: string) {
+    const origin = deps.store.get(sessionKey)?.origin;
+    const manager = deps.manager();
+    if (!origin?.channel || !origin.peerId || !manager) return;
+    try {
+      await manager.send(origin.channel, { chatId: origin.peerId, threadId: origin.threadId, accountId: origin.accountId }, { text });
+    } catch (error) {
+      deps.log.warn(`reply to ${origin.channel}:${origin.peerId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    onMessage,
+    close() {
+      unsubscribe();
+      for (const d of deliveries.values()) d.typing.abort();
+      deliveries.clear();
+    },
+  };
+}
+
+/** Text plus images for the model; other media are named in the text so the model knows they exist. */
+function toModelInput(msg: InboundMessage): { content: string; images?: ImagePart[] } {
+  const images: ImagePart[] = [];
+  const notes: string[] = [];
+  for (const m of msg.media) {
+    if ((m.kind === "image" || m.kind === "sticker") && m.size <= MAX_IMAGE_BYTES) {
+      try {
+        images.push({ mediaType: m.mimeType ?? "image/jpeg", data: readFileSync(m.path).toString("base64") });
+        continue;
+      } catch {}
+    }
+    notes.push(`[${m.kind} attached: ${m.path}${m.mimeType ? ` (${m.mimeType})` : ""}]`);
+  }
+  const reply = msg.replyTo?.text ? `[replying to: ${msg.replyTo.text.slice(0, 500)}]\n` : "";
+  const content = `${reply}${msg.text}${notes.length ? `\n${notes.join("\n")}` : ""}`.trim() || "[empty message]";
+  return { content, images: images.length ? images : undefined };
+}
