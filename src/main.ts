@@ -169,6 +169,7 @@ async function startChannels(deps: {
   const scopes: Record<string, import("./protocol/frames.ts").Scope> = {
     "pairing.list": "operator.pairing",
     "pairing.approve": "operator.pairing",
+    "pairing.deny": "operator.pairing",
     "channels.status": "operator.read",
     "channels.start": "operator.admin",
     "channels.stop": "operator.admin",
@@ -208,7 +209,7 @@ async function startChannels(deps: {
   };
 }
 
-if (import.meta.main) {
-  const { runCli } = await import("./cli/index.ts");
-  await runCli(process.argv.slice(2));
-}
+// Not awaited on purpose: `gateway run`/`up` import this module again for startGateway, and a top-level await
+// here would make that import wait for the CLI itself (a cycle: hangs from source, exits 0 silently compiled).
+// test/build/binary.test.ts catches a regression.
+if (import.meta.main) void import("./cli/index.ts").then(({ runCli }) => runCli(process.argv.slice(2)));

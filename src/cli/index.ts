@@ -1,4 +1,4 @@
-import { defineCommand, runMain } from "citty";
+import { defineCommand, runMain, showUsage, type CommandDef, type CommandMeta } from "citty";
 import { VERSION } from "../version.ts";
 import { processIo, type CliIo } from "./io.ts";
 
@@ -10,27 +10,57 @@ export const rootCommand = defineCommand({
     dev: { type: "boolean", description: "Use ~/.openclaw-dev and port 19001" },
   },
   subCommands: {
-    up: () => import("./up.ts").then((m) => m.upCommand),
-    gateway: () => import("./gateway.ts").then((m) => m.gatewayCommand),
-    config: () => import("./config.ts").then((m) => m.configCommand),
-    status: () => import("./status.ts").then((m) => m.statusCommand),
-    doctor: () => import("./doctor.ts").then((m) => m.doctorCommand),
-    agent: () => import("./agent.ts").then((m) => m.agentCommand),
-    sessions: () => import("./sessions.ts").then((m) => m.sessionsCommand),
-    pairing: () => rawCommand("pairing", "List and approve pairing requests: pairing list [channel] | pairing approve <channel> <CODE> [--notify]", (args, io) => import("./pairing.ts").then((m) => m.runPairing(args, io))),
-    message: () => rawCommand("message", 'Send a message: message send --channel telegram --target <chatId> --message "..."', (args, io) => import("./message.ts").then(async (m) => m.runMessage(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
-    channels: () => rawCommand("channels", "Channel accounts: channels status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+    up: lazy({ name: "up", description: "Set up on first run, then run the gateway in the foreground" }, () => import("./up.ts").then((m) => m.upCommand)),
+    gateway: lazy({ name: "gateway", description: "Run or query the gateway: run | status | health | call" }, () => import("./gateway.ts").then((m) => m.gatewayCommand)),
+    config: lazy({ name: "config", description: "Read, change and validate the config: get | set | unset | file | validate | schema" }, () => import("./config.ts").then((m) => m.configCommand)),
+    status: lazy({ name: "status", description: "Show what is configured and running" }, () => import("./status.ts").then((m) => m.statusCommand)),
+    doctor: lazy({ name: "doctor", description: "Check the install and the config" }, () => import("./doctor.ts").then((m) => m.doctorCommand)),
+    agent: lazy({ name: "agent", description: 'Talk to your agent: openclaw agent -m "hello" [--local]' }, () => import("./agent.ts").then((m) => m.agentCommand)),
+    sessions: lazy({ name: "sessions", description: "Sessions: list | show | reset | delete | export" }, () => import("./sessions.ts").then((m) => m.sessionsCommand)),
+    pairing: lazy({ name: "pairing", description: "Pairing requests: list [channel] | approve <channel> <CODE> [--notify]" }, async () =>
+      rawCommand("pairing", (args, io) => import("./pairing.ts").then((m) => m.runPairing(args, io))),
+    ),
+    message: lazy({ name: "message", description: 'Send a message: message send --channel telegram --target <chatId> --message "..."' }, async () =>
+      rawCommand("message", (args, io) => import("./message.ts").then(async (m) => m.runMessage(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+    ),
+    channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
+      rawCommand("channels", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+    ),
   },
 });
 
 /** A command that parses its own argv (its module exports `runX(args, io)`). */
-function rawCommand(name: string, description: string, run: (args: string[], io: CliIo) => Promise<number>) {
+function rawCommand(name: string, run: (args: string[], io: CliIo) => Promise<number>): CommandDef {
   return defineCommand({
-    meta: { name, description },
+    meta: { name },
     async run({ rawArgs }) {
       process.exitCode = await run(rawArgs, currentIo());
     },
   });
+}
+
+/**
+ * A command whose module loads only when it runs (or its own --help is asked for): the root's --help prints
+ * `meta` without importing anything.
+ */
+function lazy(meta: CommandMeta, load: () => Promise<CommandDef<any>>): CommandDef {
+  let loaded: Promise<CommandDef<any>> | undefined;
+  const get = () => (loaded ??= load());
+  return {
+    meta,
+    args: async () => ((await get()).args ?? {}) as never,
+    subCommands: async () => ((await get()).subCommands ?? {}) as never,
+    async run(ctx) {
+      const cmd = await get();
+      if (cmd.run) return cmd.run(ctx as never);
+      // A command with only subcommands: citty already ran the named one; with none named, show usage.
+      const subs = (await get()).subCommands as Record<string, unknown> | undefined;
+      if (!ctx.rawArgs.some((a) => subs && a in subs)) {
+        await showUsage(cmd);
+        process.exitCode = 1;
+      }
+    },
+  };
 }
 
 /** Global flags may stand anywhere; they are taken off argv and carried on the io object. */
