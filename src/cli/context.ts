@@ -2,6 +2,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import { loadConfig, loadDotEnv } from "../config/load.ts";
 import { resolvePaths, type Paths } from "../config/paths.ts";
 import { DEFAULT_PORT } from "../config/schema.ts";
+import { readLiveLock } from "../gateway/lock.ts";
 import type { CliIo } from "./io.ts";
 
 export interface CliContext {
@@ -20,13 +21,15 @@ export function loadCliConfig(ctx: CliContext): LoadedConfig {
   return loadConfig(ctx.paths.configPath, { env: ctx.env });
 }
 
-/** Where a running gateway is and how to authenticate to it: flags > env > config. */
+/** Where a running gateway is and how to authenticate to it: flags > env URL > this state dir's lock > env port > config. */
 export function gatewayTarget(ctx: CliContext, loaded: LoadedConfig | undefined, flags: { url?: string; token?: string } = {}) {
   const gw = loaded?.config.gateway;
-  const port = Number(ctx.env.OPENCLAW_GATEWAY_PORT) || gw?.port || (ctx.paths.defaultPort ?? DEFAULT_PORT);
-  const host = gw?.bind === "custom" && gw.customBindHost ? gw.customBindHost : "127.0.0.1";
+  // A gateway running on this state dir is found through its lock, whatever --port it was started with.
+  const live = readLiveLock(ctx.paths.stateDir);
+  const port = live?.port || Number(ctx.env.OPENCLAW_GATEWAY_PORT) || gw?.port || (ctx.paths.defaultPort ?? DEFAULT_PORT);
+  const host = live ? (live.host === "0.0.0.0" ? "127.0.0.1" : live.host) : gw?.bind === "custom" && gw.customBindHost ? gw.customBindHost : "127.0.0.1";
   return {
-    url: flags.url ?? ctx.env.OPENCLAW_GATEWAY_URL ?? `ws://${host}:${port}`,
+    url: flags.url ?? ctx.env.OPENCLAW_GATEWAY_URL ?? `ws://${host.includes(":") ? `[${host}]` : host}:${port}`,
     token: flags.token ?? ctx.env.OPENCLAW_GATEWAY_TOKEN ?? gw?.auth?.token,
     password: ctx.env.OPENCLAW_GATEWAY_PASSWORD ?? gw?.auth?.password,
   };

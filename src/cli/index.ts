@@ -1,4 +1,4 @@
-import { defineCommand, runMain, showUsage, type CommandDef, type CommandMeta } from "citty";
+import { defineCommand, runCommand, runMain, showUsage, type CommandDef, type CommandMeta } from "citty";
 import { VERSION } from "../version.ts";
 import { processIo, type CliIo } from "./io.ts";
 
@@ -70,7 +70,11 @@ export function splitGlobalFlags(argv: string[], io: CliIo): { args: string[]; i
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--dev") out.dev = true;
-    else if (arg === "--profile") out.profile = argv[++i];
+    else if (arg === "--profile") {
+      const name = argv[++i];
+      if (!name || name.startsWith("-")) throw new Error("--profile needs a name, e.g. --profile work (state dir ~/.openclaw-work).");
+      out.profile = name;
+    }
     else if (arg.startsWith("--profile=")) out.profile = arg.slice("--profile=".length);
     else args.push(arg);
   }
@@ -81,8 +85,30 @@ export function splitGlobalFlags(argv: string[], io: CliIo): { args: string[]; i
 let current: CliIo = processIo;
 export const currentIo = (): CliIo => current;
 
+/**
+ * Runs the CLI. Help, version and usage errors go through citty; an error thrown by a command prints its message
+ * (the stack only with OPENCLAW_DEBUG=1) and exits 1, never a raw trace.
+ */
 export async function runCli(argv: string[]): Promise<void> {
-  const { args, io } = splitGlobalFlags(argv, processIo);
-  current = io;
-  await runMain(rootCommand, { rawArgs: args });
+  let split: { args: string[]; io: CliIo };
+  try {
+    split = splitGlobalFlags(argv, processIo);
+  } catch (error) {
+    processIo.err(`openclaw: ${(error as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  current = split.io;
+  const { args } = split;
+  const builtin = args.length === 0 || args.some((a) => a === "--help" || a === "-h") || (args.length === 1 && (args[0] === "--version" || args[0] === "-v"));
+  if (builtin) return runMain(rootCommand, { rawArgs: args });
+  try {
+    await runCommand(rootCommand, { rawArgs: args });
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (e.name === "CLIError") await showUsage(rootCommand);
+    current.err(`openclaw: ${e.message}`);
+    if (current.env.OPENCLAW_DEBUG && e.stack) current.err(e.stack);
+    process.exitCode = e.name === "CLIError" ? 2 : 1;
+  }
 }

@@ -60,7 +60,7 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     ]),
     handler: (params) => {
       checkBase(params.baseHash);
-      const next = "raw" in params ? parseRaw(params.raw) : setPath(readRawConfig(paths.configPath), params.path, params.value);
+      const next = "raw" in params ? parseRaw(params.raw) : setPath(readRaw(), params.path, params.value);
       return write(next);
     },
   });
@@ -71,9 +71,19 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     handler: (params) => {
       checkBase(params.baseHash);
       const patch = typeof params.patch === "string" ? parseRaw(params.patch) : params.patch;
-      return write(mergePatch(readRawConfig(paths.configPath), patch) as Record<string, unknown>);
+      return write(mergePatch(readRaw(), patch) as Record<string, unknown>);
     },
   });
+
+  /** The file as written; a file that does not parse is the caller's to fix (config.set with `raw` replaces it). */
+  function readRaw(): Record<string, unknown> {
+    try {
+      return readRawConfig(paths.configPath);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new GatewayError("INVALID_REQUEST", `${error.message} Fix the file, or replace it with config.set {raw}.`);
+      throw error;
+    }
+  }
 
   function checkBase(base: string | undefined) {
     if (base === undefined) return;
@@ -83,7 +93,7 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
 
   function write(next: Record<string, unknown>) {
     try {
-      writeConfig(paths.configPath, next, { env: process.env });
+      writeConfig(paths.configPath, next, { env: gateway.env });
     } catch (error) {
       if (error instanceof ConfigError) throw new GatewayError("INVALID_REQUEST", error.message, { details: error.issues });
       throw error;

@@ -64,11 +64,11 @@ export function createGateway(deps: GatewayDeps) {
     log: (level, message) => log[level](message),
   });
 
-  function listen(): Server<ConnData> {
+  function listen(target: GatewaySettings = settings): Server<ConnData> {
     try {
       return Bun.serve<ConnData>({
-        hostname: settings.host,
-        port: settings.port,
+        hostname: target.host,
+        port: target.port,
         maxRequestBodySize: 64 * 1024 * 1024,
         fetch(req, srv) {
           if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
@@ -89,8 +89,8 @@ export function createGateway(deps: GatewayDeps) {
       throw new GatewayStartError(
         inUse ? "port_in_use" : "bind_failed",
         inUse
-          ? `Port ${settings.port} on ${settings.host} is already in use. Stop what uses it, or pick another with --port / gateway.port.`
-          : `Cannot listen on ${settings.host}:${settings.port}: ${(cause as Error)?.message ?? cause}`,
+          ? `Port ${target.port} on ${target.host} is already in use. Stop what uses it, or pick another with --port / gateway.port.`
+          : `Cannot listen on ${target.host}:${target.port}: ${(cause as Error)?.message ?? cause}`,
         { cause },
       );
     }
@@ -106,14 +106,9 @@ export function createGateway(deps: GatewayDeps) {
     }
     const rebind = nextSettings.host !== settings.host || nextSettings.port !== settings.port;
     config = next.config;
-    settings = nextSettings;
     for (const w of next.warnings) log.warn(w);
-    if (rebind && server) {
-      log.info(`gateway.bind/port changed: restarting the listener on ${settings.host}:${settings.port}`);
-      server.stop(true);
-      server = listen();
-      lock?.update(server.port ?? settings.port);
-    }
+    // A listener that cannot move keeps all gateway settings as they were (auth included), never a mix.
+    if (!rebind || !server || moveListener(nextSettings)) settings = nextSettings;
     log.info(`config reloaded (${changed.join(", ")})`);
     hub.broadcast("config.changed", { changed });
     for (const listener of configListeners) {
@@ -125,12 +120,41 @@ export function createGateway(deps: GatewayDeps) {
     }
   }
 
+  /** Moves the listener; on failure keeps (or restores) the old one and returns false. */
+  function moveListener(target: GatewaySettings): boolean {
+    const old = server!;
+    const samePort = target.port !== 0 && target.port === (old.port ?? settings.port);
+    log.info(`gateway.bind/port changed: restarting the listener on ${target.host}:${target.port}`);
+    if (samePort) old.stop(true);
+    try {
+      server = listen(target);
+    } catch (error) {
+      log.error(`cannot listen on ${target.host}:${target.port}, keeping ${settings.host}:${settings.port}: ${(error as Error).message}`);
+      if (samePort) {
+        try {
+          server = listen(settings);
+        } catch (again) {
+          server = undefined;
+          log.error(`cannot listen on ${settings.host}:${settings.port} again either: ${(again as Error).message}`);
+        }
+      }
+      return false;
+    }
+    if (!samePort) old.stop(true);
+    lock?.update(server.port ?? target.port);
+    return true;
+  }
+
   return {
     methods,
     hub,
     app,
     log,
+    /** The failed-auth limiter, shared with HTTP endpoints that take the gateway's credentials. */
+    limiter,
     paths,
+    /** The env the gateway resolves `${VAR}` and secrets from. */
+    env,
     get config(): Config {
       return config;
     },
@@ -167,9 +191,10 @@ export function createGateway(deps: GatewayDeps) {
       }
       lock.update(server.port ?? settings.port);
       stopTicks = startTicks(hub, deps.tickIntervalMs);
-      if (settings.reloadMode !== "off" && deps.loaded.exists) {
+      // Watched even before the file exists, so a first `config.set` (or hand-written file) is applied too.
+      if (settings.reloadMode !== "off") {
         watcher = watchConfig(
-          { path: paths.configPath, env, onChange: (next, changed) => void applyConfig(next, changed), onError: (e) => log.warn(`config change ignored, keeping the running config: ${e.message}`) },
+          { path: paths.configPath, env, debounceMs: config.gateway?.reload?.debounceMs, onChange: (next, changed) => void applyConfig(next, changed), onError: (e) => log.warn(`config change ignored, keeping the running config: ${e.message}`) },
           config,
         );
       }

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GatewayStartError } from "./errors.ts";
 
@@ -29,13 +29,19 @@ export function acquireLock(stateDir: string, info: Omit<LockInfo, "pid" | "star
   const body = (port: number): LockInfo => ({ pid: process.pid, port, host: info.host, startedAt: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, JSON.stringify(body(info.port)));
-      closeSync(fd);
+      // Written whole to a temp file, then linked into place (fails if it exists): no one ever reads a half lock.
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(body(info.port)), { mode: 0o600 });
+      try {
+        linkSync(tmp, path);
+      } finally {
+        unlinkSync(tmp);
+      }
       held.add(path);
       return {
         update(port) {
-          Bun.write(path, JSON.stringify(body(port)));
+          writeFileSync(tmp, JSON.stringify(body(port)), { mode: 0o600 });
+          renameSync(tmp, path);
         },
         release() {
           if (!held.delete(path)) return;

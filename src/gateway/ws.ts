@@ -100,8 +100,9 @@ export function createWsHandler(deps: WsDeps): WebSocketHandler<ConnData> {
     }
     deps.limiter.recordSuccess(data.address);
     clearTimeout(data.connectTimer);
-    const requested = (params.scopes ?? []).filter((s) => (SCOPES as readonly string[]).includes(s));
-    data.scopes = new Set(requested.length > 0 ? requested : SCOPES);
+    // No scopes asked for means all of them; asking only for unknown ones must not widen to all.
+    const asked = params.scopes ?? [];
+    data.scopes = new Set(asked.length > 0 ? asked.filter((s) => (SCOPES as readonly string[]).includes(s)) : SCOPES);
     data.client = { id: params.client.id, mode: params.client.mode, version: params.client.version };
     data.authed = true;
     deps.hub.add(data.connId, (frame) => sendBuffered(ws, frame));

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { connectGateway, GatewayClientError, type GatewayClient } from "../../src/protocol/client.ts";
 import { MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, SCOPES, TICK_INTERVAL_MS } from "../../src/protocol/frames.ts";
 import { VERSION } from "../../src/version.ts";
-import { rawSocket, startTestGateway, TOKEN, type TestGateway } from "./helpers.ts";
+import { freePort, rawSocket, startTestGateway, TOKEN, type TestGateway } from "./helpers.ts";
 
 let gw: TestGateway;
 const sockets: { close(): void }[] = [];
@@ -171,15 +171,7 @@ test("a second connect on an authenticated socket is refused", async () => {
   expect((await s.response("again")).error?.code).toBe("INVALID_REQUEST");
 });
 
-test("a socket that never sends connect is closed after the connect timeout", async () => {
-  // The production timeout is 10 s; the WS handler's own test with a short timeout lives in ticks.test.ts.
-  const s = raw();
-  await s.opened;
-  expect(s.closeInfo).toBeUndefined();
-});
-
 test("nothing listening gives the client CONNECT_FAILED", async () => {
-  const { freePort } = await import("./helpers.ts");
   const error = await clientError({ url: `ws://127.0.0.1:${freePort()}` });
   expect(error.code).toBe("CONNECT_FAILED");
 });
