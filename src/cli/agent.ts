@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import type { EventFrame } from "../protocol/frames.ts";
 import { currentIo } from "./index.ts";
 import { withGateway } from "./gateway-call.ts";
-import type { CliIo } from "./io.ts";
+import { processIo, type CliIo } from "./io.ts";
 import { shutdownSignal } from "./run-gateway.ts";
 
 export interface AgentArgs {
@@ -26,22 +26,23 @@ export async function runAgentViaGateway(args: AgentArgs, io: CliIo, signal?: Ab
     const early: EventFrame[] = [];
     let settle: (code: number) => void = () => {};
     const done = new Promise<number>((resolve) => (settle = resolve));
-    let printed = false;
+    // Deltas stream straight to the terminal; an io that records lines (tests, wrappers) gets the answer as one line.
+    const live = io.out === processIo.out;
+    let streamed = "";
     const handle = (frame: EventFrame) => {
       const p = frame.payload as { runId?: string; runIds?: string[]; state?: string; deltaText?: string; text?: string; errorMessage?: string; phase?: string; name?: string; isError?: boolean };
       if (!p?.runId || !(runIds.includes(p.runId) || p.runIds?.some((r) => runIds.includes(r)))) return;
       if (args.json) {
         if (frame.event === "agent") io.out(JSON.stringify((p as { event?: unknown }).event));
       } else if (frame.event === "chat" && p.state === "delta" && p.deltaText) {
-        process.stdout.write(p.deltaText);
-        printed = true;
+        if (live) process.stdout.write(p.deltaText);
+        streamed += p.deltaText;
       } else if (frame.event === "session.tool" && p.phase !== "update") {
         io.err(p.phase === "start" ? `· ${p.name} …` : `· ${p.name} ${p.isError ? "failed" : "done"}`);
       }
       if (frame.event !== "chat") return;
       if (p.state === "final") {
-        if (!args.json && !printed && p.text) io.out(p.text);
-        else if (!args.json) io.out("");
+        if (!args.json) io.out(live && streamed ? "" : streamed || (p.text ?? ""));
         settle(0);
       } else if (p.state === "error" || p.state === "aborted") {
         io.err(p.state === "aborted" ? "Aborted." : `Error: ${p.errorMessage}`);

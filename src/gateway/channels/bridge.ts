@@ -73,7 +73,17 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
       return;
     }
     if (ev.type !== "final" && ev.type !== "error") return;
-    for (const r of e.runIds) deliveries.delete(r);
+    // Session commands (/stop, /new) are confirmed by onMessage in the chat they came from.
+    if (ev.type === "final" && ev.stopReason === "command") return;
+    // A batched turn answers several messages once (through the first); the others stop "typing" too.
+    for (const r of e.runIds) {
+      const other = deliveries.get(r);
+      if (other && other !== delivery) {
+        other.typing.abort();
+        other.draft?.cancel();
+      }
+      deliveries.delete(r);
+    }
     const text = ev.type === "final" ? ev.text : ev.error.code === "aborted" ? "" : `⚠️ ${ev.error.message}`;
     if (delivery) {
       delivery.typing.abort();
