@@ -112,6 +112,7 @@ export async function build(options: BuildOptions): Promise<{ outfile: string; b
       }));
     },
   };
+  await (await import("./src/ui/bundle.ts")).bundleUi({ minify: options.minify }); // dist/ui, embedded by src/ui/assets.ts
   const result = await Bun.build({
     entrypoints: [join(root, "src/main.ts")],
     compile: {

@@ -60,6 +60,8 @@ export interface PairingStore {
    * "pairing-not-found" or "pairing-expired".
    */
   approve(channel: string, code: string, options?: { notify?: boolean }): PairingApproval;
+  /** Drops the pending request of `code` and the messages held for it; the sender stays unknown. Throws "pairing-not-found". */
+  deny(channel: string, code: string): { channel: string; accountId: string; senderId: string; code: string };
   /**
    * Approvals not yet processed (from this process or a CLI), with their held messages, now marked processed.
    * `accept` limits the claim to accounts that can act on them now (running ones); the rest wait.
@@ -177,6 +179,19 @@ export function createPairingStore(db: Database, options: PairingStoreOptions = 
         );
         const held = heldFor("approval_id = ?", result.id);
         return { id: result.id, channel, accountId: row.account_id, senderId: row.sender_id, code, notify, approvedAt: t, held };
+      })();
+    },
+
+    deny(channel, rawCode) {
+      const code = rawCode.trim().toUpperCase();
+      return db.transaction(() => {
+        const row = db.query("SELECT account_id, sender_id FROM pairing_requests WHERE channel = ? AND code = ?").get(channel, code) as { account_id: string; sender_id: string } | null;
+        if (!row) {
+          throw new ChannelError("pairing-not-found", `No pending ${channel} pairing request has code ${code}. List them with: openclaw pairing list ${channel}`);
+        }
+        db.query("DELETE FROM pairing_held WHERE channel = ? AND account_id = ? AND sender_id = ? AND approval_id IS NULL").run(channel, row.account_id, row.sender_id);
+        db.query("DELETE FROM pairing_requests WHERE channel = ? AND code = ?").run(channel, code);
+        return { channel, accountId: row.account_id, senderId: row.sender_id, code };
       })();
     },
 

@@ -8,6 +8,7 @@ export type ChannelMethodHandler = (params: unknown) => Promise<unknown>;
 
 const listParams = z.object({ channel: z.string().min(1).optional() }).optional();
 const approveParams = z.object({ channel: z.string().min(1), code: z.string().min(1), notify: z.boolean().optional() });
+const denyParams = z.object({ channel: z.string().min(1), code: z.string().min(1) });
 const accountParams = z.object({ channel: z.string().min(1), accountId: z.string().min(1).optional() });
 const sendParams = z.object({
   channel: z.string().min(1),
@@ -30,7 +31,7 @@ function parse<T>(schema: z.ZodType<T>, params: unknown, method: string): T {
 const IMAGE = /\.(png|jpe?g|gif|webp)$/i;
 
 /**
- * Handlers for the WS methods `pairing.list`, `pairing.approve`, `channels.status`, `channels.start`,
+ * Handlers for the WS methods `pairing.list`, `pairing.approve`, `pairing.deny`, `channels.status`, `channels.start`,
  * `channels.stop` and `send`. They throw ChannelError (code "invalid-params", "unknown-channel",
  * "pairing-not-found", "pairing-expired", "config", "send-failed") for the gateway to turn into error frames.
  */
@@ -43,6 +44,10 @@ export function createChannelMethods(deps: { manager: ChannelManager; pairing: P
       const approval = pairing.approve(p.channel, p.code, { notify: p.notify });
       await manager.processApprovals();
       return { channel: approval.channel, accountId: approval.accountId, senderId: approval.senderId, held: approval.held.length };
+    },
+    "pairing.deny": async (params) => {
+      const p = parse(denyParams, params, "pairing.deny");
+      return pairing.deny(p.channel, p.code);
     },
     "channels.status": async () => ({ channels: manager.status() }),
     "channels.start": async (params) => {

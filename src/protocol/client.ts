@@ -1,4 +1,5 @@
-import { PROTOCOL_VERSION, type ErrorShape, type EventFrame, type HelloOk, type ResponseFrame } from "./frames.ts";
+import { PROTOCOL_VERSION } from "./constants.ts";
+import type { ErrorShape, EventFrame, HelloOk, ResponseFrame } from "./frames.ts";
 
 export type ClientErrorCode = ErrorShape["code"] | "CONNECT_FAILED" | "CLOSED" | "TIMEOUT";
 
@@ -78,7 +79,7 @@ export function connectGateway(options: GatewayClientOptions): Promise<GatewayCl
       request<HelloOk>("connect", {
         minProtocol: PROTOCOL_VERSION,
         maxProtocol: PROTOCOL_VERSION,
-        client: options.client ?? { id: "cli", mode: "cli", platform: process.platform },
+        client: options.client ?? { id: "cli", mode: "cli", platform: globalThis.process?.platform ?? "browser" },
         role: "operator",
         scopes: options.scopes,
         auth: options.token !== undefined || options.password !== undefined ? { token: options.token, password: options.password } : undefined,

@@ -1,7 +1,6 @@
 import { z } from "zod";
 
-/** Gateway WebSocket protocol version (OpenClaw v4, frame-compatible). */
-export const PROTOCOL_VERSION = 4;
+export { PROTOCOL_VERSION } from "./constants.ts";
 /** Frames before `connect` succeeds are capped at this size. */
 export const MAX_PREAUTH_FRAME_BYTES = 64 * 1024;
 /** Frames after auth are capped at `maxPayload`. */

@@ -141,7 +141,11 @@ export async function startGateway(
   };
   const deadline = started + (options.timeoutMs ?? 15_000);
   while (performance.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`gateway exited with ${proc.exitCode} before /healthz:\n${log}`);
+    if (proc.exitCode !== null) {
+      // A silent exit 0 is the signature of a top-level-await import cycle through the entry (src/main.ts).
+      const hint = proc.exitCode === 0 && !log.trim() ? " (silent exit 0: is src/main.ts awaiting runCli at top level?)" : "";
+      throw new Error(`gateway exited with ${proc.exitCode} before /healthz${hint}:\n${log}`);
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (res.status === 200) {

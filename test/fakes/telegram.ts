@@ -67,8 +67,12 @@ export function startFakeTelegram(options: { token?: string; bot?: { id: number;
       dropNextDelivery = false;
       return poll.controller.error();
     }
-    poll.controller.enqueue(encoder.encode(JSON.stringify({ ok: true, result })));
-    poll.controller.close();
+    try {
+      poll.controller.enqueue(encoder.encode(JSON.stringify({ ok: true, result })));
+      poll.controller.close();
+    } catch {
+      // The bot dropped this poll (stop, restart): the updates stay queued for its next getUpdates.
+    }
   };
 
   function getUpdates(payload: Record<string, unknown>): Response {

@@ -1,0 +1,2 @@
+// Bun bundles CSS imports into the UI's stylesheet (src/ui/bundle.ts).
+declare module "*.css";

@@ -1,0 +1,100 @@
+import { useEffect, useState } from "preact/hooks";
+import { call, errorText } from "../gateway.ts";
+import { useLoader } from "../use-loader.ts";
+import { formatTime } from "./format.ts";
+
+interface AccountStatus {
+  channel: string;
+  accountId: string;
+  enabled: boolean;
+  configured: boolean;
+  running: boolean;
+  connected: boolean;
+  lastError: string | null;
+  lastStartAt: number | null;
+  restarts?: number;
+}
+
+function stateOf(a: AccountStatus): { label: string; tone: string } {
+  if (!a.enabled) return { label: "disabled", tone: "off" };
+  if (!a.configured) return { label: "not configured", tone: "off" };
+  if (a.connected) return { label: "connected", tone: "ok" };
+  if (a.running) return { label: "starting", tone: "warn" };
+  return { label: a.lastError ? "failed" : "stopped", tone: a.lastError ? "bad" : "off" };
+}
+
+export function ChannelsPage() {
+  const list = useLoader(() => call<{ channels: AccountStatus[] }>("channels.status").then((r) => r.channels));
+  const [message, setMessage] = useState("");
+  const [working, setWorking] = useState("");
+  // Poll faster while an account is still connecting, so its new state shows soon after a restart.
+  const starting = list.data?.some((a) => a.running && !a.connected) ?? false;
+  useEffect(() => {
+    const timer = setInterval(() => void list.reload(), starting ? 1000 : 5000);
+    return () => clearInterval(timer);
+  }, [list.reload, starting]);
+
+  const run = async (a: AccountStatus, what: "restart" | "stop") => {
+    const id = `${a.channel}/${a.accountId}`;
+    setWorking(id);
+    try {
+      await call("channels.stop", { channel: a.channel, accountId: a.accountId });
+      if (what === "restart") await call("channels.start", { channel: a.channel, accountId: a.accountId });
+      setMessage(what === "restart" ? `Restarted ${id}.` : `Stopped ${id}.`);
+    } catch (e) {
+      setMessage(`${what} ${id} failed: ${errorText(e)}`);
+    } finally {
+      setWorking("");
+      await list.reload();
+    }
+  };
+
+  return (
+    <section aria-labelledby="channels-title">
+      <div class="page-head">
+        <h1 id="channels-title">Channels</h1>
+        <button type="button" class="secondary" onClick={list.reload} disabled={list.loading}>
+          Refresh
+        </button>
+      </div>
+      {list.error ? <p class="error" role="alert">{list.error}</p> : null}
+      {message ? <p class="status-line" role="status">{message}</p> : null}
+      {list.data && list.data.length === 0 ? (
+        <p class="empty">
+          No channels configured. Add one under <code>channels</code> on the Config page (e.g. <code>channels.telegram.botToken</code>).
+        </p>
+      ) : null}
+      <ul class="cards">
+        {list.data?.map((a) => {
+          const id = `${a.channel}/${a.accountId}`;
+          const state = stateOf(a);
+          return (
+            <li key={id} class="card" data-channel={a.channel}>
+              <div class="card-title">
+                <strong>{a.channel}</strong> <code>{a.accountId}</code>
+                <span class={`pill pill-${state.tone}`}>{state.label}</span>
+              </div>
+              <dl class="facts">
+                <dt>Last start</dt>
+                <dd>{formatTime(a.lastStartAt)}</dd>
+                {a.restarts ? <><dt>Restarts</dt><dd>{a.restarts}</dd></> : null}
+                <dt>Last error</dt>
+                <dd class={a.lastError ? "error" : ""}>{a.lastError ?? "none"}</dd>
+              </dl>
+              <div class="actions">
+                <button type="button" onClick={() => run(a, "restart")} disabled={working === id || !a.configured || !a.enabled}>
+                  {working === id ? "Working…" : a.running ? "Restart" : "Start"}
+                </button>
+                {a.running ? (
+                  <button type="button" class="secondary" onClick={() => run(a, "stop")} disabled={working === id}>
+                    Stop
+                  </button>
+                ) : null}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,224 @@
+// The Control UI end to end: the COMPILED binary (checkout hidden), a fake LLM and a fake Telegram, driven by
+// Debian's chromium through playwright-core. Screenshots of each page go to test/artifacts/ (gitignored).
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { buildBinary, isolatedEnv, repoRoot, startGateway, type BuiltBinary, type RunningGateway } from "../build/harness.ts";
+import { startFakeOpenAI, type FakeLlm, type FakeReply, type RecordedRequest } from "../fakes/llm/index.ts";
+import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram.ts";
+
+setDefaultTimeout(20_000);
+
+const CHROMIUM = "/usr/bin/chromium";
+const TOKEN = "ui-e2e-token-0123456789";
+const ARTIFACTS = join(repoRoot, "test/artifacts");
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`skipping the Control UI browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+const lastUserText = (request: RecordedRequest): string => {
+  const messages = (request.body?.messages ?? []) as Array<{ role: string; content: unknown }>;
+  const user = messages.filter((m) => m.role === "user").at(-1);
+  return typeof user?.content === "string" ? user.content : JSON.stringify(user?.content ?? "");
+};
+
+/** The model: reads AGENTS.md when asked to, greets Telegram users, and streams Markdown slowly otherwise. */
+function reply(request: RecordedRequest): FakeReply {
+  const messages = (request.body?.messages ?? []) as Array<{ role: string }>;
+  if (messages.at(-1)?.role === "tool") return { text: "AGENTS.md says: **Be brief.**" };
+  const text = lastUserText(request);
+  if (text.includes("AGENTS.md")) return { toolCalls: [{ name: "read", args: { path: "AGENTS.md" } }] };
+  if (text.includes("hello from telegram")) return { text: "Welcome, Ada." };
+  return { text: "Hello from the **fake** model.\n\n- first point\n- `second` point\n\n```js\nconsole.log(1 < 2);\n```", delayMs: 60 };
+}
+
+let binary: BuiltBinary;
+let llm: FakeLlm;
+let telegram: FakeTelegram;
+let gateway: RunningGateway;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+let configPath: string;
+let origin: string;
+
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `ui-${name}.png`), fullPage: false });
+const codeIn = (text: unknown) => /Pairing code: ([A-Z2-9]{8})/.exec(String(text))?.[1];
+
+async function pairingCode(chatId: number): Promise<string> {
+  const sent = await telegram.waitForSent((s) => s.some((c) => c.method === "sendMessage" && c.payload.chat_id === chatId && codeIn(c.payload.text)));
+  return codeIn(sent.find((c) => c.method === "sendMessage" && c.payload.chat_id === chatId && codeIn(c.payload.text))!.payload.text)!;
+}
+
+describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled binary", () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [binary, llm, telegram] = await Promise.all([buildBinary(), startFakeOpenAI({ script: reply }), startFakeTelegram()]);
+    base = mkdtempSync(join(tmpdir(), "openclaw-ui-e2e-"));
+    const env = isolatedEnv(base);
+    const workspace = join(base, "workspace");
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, "AGENTS.md"), "# Agents\nBe brief.\n");
+    configPath = join(env.OPENCLAW_STATE_DIR!, "openclaw.json");
+    const config = {
+      gateway: { auth: { mode: "token", token: TOKEN } },
+      models: { providers: { fake: llm.providerConfig() } },
+      agents: { defaults: { model: "fake/fake-model", workspace } },
+      channels: { telegram: { botToken: telegram.token, apiRoot: telegram.url } },
+    };
+    writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+    gateway = await startGateway(binary.path, env, base);
+    origin = `http://127.0.0.1:${gateway.port}`;
+    const { chromium } = await import("playwright-core");
+    context = await chromium.launchPersistentContext(join(base, "chromium-profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 760 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(8000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await gateway?.stop();
+    await llm?.stop();
+    telegram?.stop();
+    binary?.cleanup();
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  test("without a token the page shows the token form, and a wrong token is refused with a message", async () => {
+    await page.goto(`${origin}/`);
+    await page.getByLabel("Gateway token").fill("not-the-token");
+    await page.getByRole("button", { name: "Connect" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("refused the token");
+    await shot("login");
+  });
+
+  test("the token in the URL fragment logs in, is kept, and is removed from the address bar", async () => {
+    await page.goto(`${origin}/#token=${TOKEN}`);
+    await page.locator(".conn-open").waitFor();
+    expect(new URL(page.url()).hash).toBe("#/chat");
+    expect(await page.evaluate(() => localStorage.getItem("openclaw.controlUi.token"))).toBe(TOKEN);
+    await page.reload();
+    await page.locator(".conn-open").waitFor();
+  });
+
+  test("a message sent with Enter gets a streamed answer rendered as Markdown", async () => {
+    const box = page.getByLabel("Message", { exact: true });
+    await box.fill("Say hello");
+    await box.press("Enter");
+    await page.locator(".msg.user", { hasText: "Say hello" }).waitFor();
+    // Seen while the deltas still arrive (60 ms apart), then closed by the final event.
+    await page.locator(".msg.assistant.streaming").waitFor();
+    const answer = page.locator(".msg.assistant:not(.streaming)").last();
+    await answer.locator("pre code").waitFor();
+    expect(await answer.locator("strong").textContent()).toBe("fake");
+    expect(await answer.locator("li").allTextContents()).toEqual(["first point", "second point"]);
+    expect(await answer.locator("pre code").textContent()).toBe("console.log(1 < 2);");
+    await shot("chat");
+  });
+
+  test("a tool call shows as a collapsible step with its arguments and result", async () => {
+    const box = page.getByLabel("Message", { exact: true });
+    await box.fill("What does AGENTS.md say?");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator(".msg.assistant", { hasText: "AGENTS.md says: Be brief." }).waitFor();
+    const step = page.locator("details.tool", { hasText: "read" });
+    expect(await step.locator(".tool-status").textContent()).toBe("done");
+    await step.locator("summary").click();
+    expect(await step.locator("pre").first().textContent()).toContain('"path": "AGENTS.md"');
+    expect(await step.locator("pre").last().textContent()).toContain("Be brief.");
+    await shot("chat-tool");
+  });
+
+  test("the chat is usable on a phone-sized screen", async () => {
+    await page.setViewportSize({ width: 390, height: 760 });
+    await page.getByLabel("Message", { exact: true }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot("chat-phone");
+    await page.setViewportSize({ width: 1100, height: 760 });
+  });
+
+  test("the Sessions page lists the main session and opens its history in Chat", async () => {
+    await page.getByRole("link", { name: "Sessions" }).click();
+    const card = page.locator(".card", { hasText: "agent:main:main" });
+    await card.waitFor();
+    await shot("sessions");
+    await card.getByRole("button", { name: "Open" }).click();
+    await page.locator(".msg.user", { hasText: "What does AGENTS.md say?" }).waitFor();
+    expect(new URL(page.url()).hash).toBe("#/chat");
+  });
+
+  test("/new starts a fresh transcript for the session", async () => {
+    const box = page.getByLabel("Message", { exact: true });
+    await box.fill("/new");
+    await box.press("Enter");
+    await page.locator(".notice", { hasText: "New session started." }).waitFor();
+    expect(await page.locator(".msg.user", { hasText: "Say hello" }).count()).toBe(0);
+  });
+
+  test("the Channels page shows the Telegram account connected", async () => {
+    await page.getByRole("link", { name: "Channels" }).click();
+    const card = page.locator('.card[data-channel="telegram"]');
+    await card.locator(".pill", { hasText: "connected" }).waitFor();
+    expect(await card.locator(".facts").textContent()).toContain("Last errornone");
+    await shot("channels");
+  });
+
+  test("Restart on the Channels page stops and starts the account, which connects again", async () => {
+    const card = page.locator('.card[data-channel="telegram"]');
+    await card.getByRole("button", { name: "Restart" }).click();
+    await page.locator(".status-line", { hasText: "Restarted telegram/default." }).waitFor();
+    await card.locator(".pill", { hasText: "connected" }).waitFor();
+  });
+
+  test("a pending Telegram pairing request is approved from the Pairing page and the held message is answered", async () => {
+    telegram.pushMessage({ chatId: 7001, from: { id: 7001, first_name: "Ada" }, text: "hello from telegram" });
+    telegram.pushMessage({ chatId: 7002, from: { id: 7002, first_name: "Mallory" }, text: "let me in" });
+    const [ada, mallory] = await Promise.all([pairingCode(7001), pairingCode(7002)]);
+    await page.getByRole("link", { name: "Pairing" }).click();
+    const adaCard = page.locator(`.card[data-code="${ada}"]`);
+    await adaCard.waitFor();
+    await page.locator(`.card[data-code="${mallory}"]`).waitFor();
+    await shot("pairing");
+    await adaCard.getByRole("button", { name: /^Approve/ }).click();
+    await page.locator(".status-line", { hasText: "Approved Ada" }).waitFor();
+    await telegram.waitForSent((s) => s.some((c) => c.payload.chat_id === 7001 && String(c.payload.text).includes("Welcome, Ada.")), 5000);
+  });
+
+  test("a pending pairing request is denied from the Pairing page and disappears", async () => {
+    const card = page.locator(".card", { hasText: "Mallory" });
+    await card.getByRole("button", { name: /^Deny/ }).click();
+    await page.locator(".status-line", { hasText: "Denied Mallory" }).waitFor();
+    await page.locator(".empty", { hasText: "No pending pairing requests." }).waitFor();
+    expect(await page.locator(".card").count()).toBe(0);
+  });
+
+  test("a bad config edit is refused with the key path shown, and the file stays unchanged", async () => {
+    const before = readFileSync(configPath, "utf8");
+    await page.getByRole("link", { name: "Config" }).click();
+    const editor = page.locator("#config-text");
+    await page.waitForFunction(() => (document.querySelector("#config-text") as HTMLTextAreaElement | null)?.value.includes('"gateway"'));
+    const text = await editor.inputValue();
+    expect(text).toBe(before);
+    await editor.fill(text.replace('"gateway": {', '"gateway": {\n    "port": "abc",'));
+    await page.getByRole("button", { name: "Validate and save" }).click();
+    const error = page.locator('[data-outcome="error"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain("gateway.port");
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+    await shot("config");
+  });
+
+  test("the Logs page shows the gateway's recent log lines", async () => {
+    await page.getByRole("link", { name: "Logs" }).click();
+    await page.locator(".log-lines .line", { hasText: "gateway listening" }).waitFor();
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await shot("logs");
+  });
+});
