@@ -113,6 +113,7 @@ export async function startGateway(options: StartOptions) {
   const channels = await startChannels({ gateway, db, queue, store, config, log, env, plugins: options.channelPlugins });
 
   // http-api: mount here
+  (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner, tools: toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });
   mountControlUi(gateway.app, getUiAsset);
   gateway.listen();
   const recovered = queue.recover();

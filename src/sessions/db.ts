@@ -58,7 +58,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /**
  * Opens (creating if needed) the state database in WAL mode and migrates it. `synchronous=NORMAL` keeps every
  * committed transaction across a process crash (kill -9) because WAL frames reach the OS before commit returns;
- * the store switches to FULL around inbox writes so an acknowledged message also survives a power cut.
+ * that is the durability promised, inbox writes included (not a power cut: that would need an fsync per commit).
  */
 export function openStateDatabase(path: string): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });

@@ -164,12 +164,17 @@ export function createSessionQueue(options: SessionQueueOptions) {
       const outcome: RunOutcome = { type: "error", runId: p.run.runId, error: { code: "aborted", message: "The message was cancelled before it ran." } };
       store.finishTurn({ runIds: ids, sessionKey: l.key, status: "aborted", outcome });
       for (const id of ids) settle(id, outcome);
+      // Listeners (chat events, channel replies) learn that this run ended too, not only waiters.
+      emit({ sessionKey: l.key, runId: p.run.runId, runIds: ids, event: outcome });
     }
     return gone.length;
   }
 
+  /** A session command (/stop, /new) is answered by the queue itself: recorded, and announced as the run's final. */
   function finishCommand(run: RunRecord, text: string): void {
-    store.finishTurn({ runIds: [run.runId], sessionKey: run.sessionKey, status: "done", outcome: { type: "final", runId: run.runId, text, stopReason: "command" } });
+    const outcome: RunOutcome = { type: "final", runId: run.runId, text, stopReason: "command" };
+    store.finishTurn({ runIds: [run.runId], sessionKey: run.sessionKey, status: "done", outcome });
+    emit({ sessionKey: run.sessionKey, runId: run.runId, runIds: [run.runId], event: outcome });
   }
 
   function abort(target: string): boolean {
@@ -183,53 +188,58 @@ export function createSessionQueue(options: SessionQueueOptions) {
     return cancelPending(l, (p) => p.run.runId === target) > 0;
   }
 
-  return {
-    /** Commits the message, then schedules it. Throws `SessionError` for an empty message or after `close()`. */
-    submit(input: SubmitInput): SubmitResult {
-      if (closed) throw new SessionError("closed", "The session queue is shut down; the gateway is stopping.");
-      const message: Extract<ChatMessage, { role: "user" }> =
-        typeof input.message === "string" ? { role: "user", content: input.message } : input.message;
-      if (!message.content.trim() && !message.images?.length) {
-        throw new SessionError("invalid_message", `The message for session "${input.sessionKey}" is empty: send some text or an image.`);
-      }
-      const stamped = { ...message, timestamp: message.timestamp ?? now() };
-      const command = parseChatCommand(message.content);
-      const queueMode = input.queueMode ?? options.defaultQueueMode ?? "collect";
-      const { run, duplicate } = store.insertRun({ ...input, message: stamped, queueMode });
-      if (duplicate) return { runId: run.runId, accepted: true, duplicate: true };
-      const l = lane(input.sessionKey, input.agentId);
+  // One commit for the message and, when its session is idle, the start of its turn (they happen in the same tick).
+  const submitInTransaction = store.db.transaction((input: SubmitInput): SubmitResult => submit(input));
 
-      if (command?.kind === "stop") {
-        cancelPending(l, () => true);
-        l.active?.controller.abort();
-        finishCommand(run, "Stopped.");
-        if (!l.active) lanes.delete(l.key);
-        return { runId: run.runId, accepted: true, command: "stop" };
-      }
-      if (command?.kind === "new" || command?.kind === "reset") {
-        if (store.get(input.sessionKey)) store.reset(input.sessionKey);
-        finishCommand(run, "New session started.");
-        if (!command.rest) {
-          if (!l.active && l.pending.length === 0) lanes.delete(l.key);
-          return { runId: run.runId, accepted: true, command: command.kind };
-        }
-        const follow = store.insertRun({ ...input, runId: undefined, idempotencyKey: undefined, message: { ...stamped, content: command.rest }, queueMode });
-        l.pending.push({ run: follow.run });
-        markReady(l);
-        pump();
-        return { runId: follow.run.runId, accepted: true, command: command.kind };
-      }
+  function submit(input: SubmitInput): SubmitResult {
+    if (closed) throw new SessionError("closed", "The session queue is shut down; the gateway is stopping.");
+    const message: Extract<ChatMessage, { role: "user" }> =
+      typeof input.message === "string" ? { role: "user", content: input.message } : input.message;
+    if (!message.content.trim() && !message.images?.length) {
+      throw new SessionError("invalid_message", `The message for session "${input.sessionKey}" is empty: send some text or an image.`);
+    }
+    const stamped = { ...message, timestamp: message.timestamp ?? now() };
+    const command = parseChatCommand(message.content);
+    const queueMode = input.queueMode ?? options.defaultQueueMode ?? "collect";
+    const { run, duplicate } = store.insertRun({ ...input, message: stamped, queueMode });
+    if (duplicate) return { runId: run.runId, accepted: true, duplicate: true };
+    const l = lane(input.sessionKey, input.agentId);
 
-      if (queueMode === "interrupt") {
-        l.pending.unshift({ run });
-        l.active?.controller.abort();
-      } else {
-        l.pending.push({ run });
+    if (command?.kind === "stop") {
+      cancelPending(l, () => true);
+      l.active?.controller.abort();
+      finishCommand(run, "Stopped.");
+      if (!l.active) lanes.delete(l.key);
+      return { runId: run.runId, accepted: true, command: "stop" };
+    }
+    if (command?.kind === "new" || command?.kind === "reset") {
+      if (store.get(input.sessionKey)) store.reset(input.sessionKey);
+      finishCommand(run, "New session started.");
+      if (!command.rest) {
+        if (!l.active && l.pending.length === 0) lanes.delete(l.key);
+        return { runId: run.runId, accepted: true, command: command.kind };
       }
+      const follow = store.insertRun({ ...input, runId: undefined, idempotencyKey: undefined, message: { ...stamped, content: command.rest }, queueMode });
+      l.pending.push({ run: follow.run });
       markReady(l);
       pump();
-      return { runId: run.runId, accepted: true };
-    },
+      return { runId: follow.run.runId, accepted: true, command: command.kind };
+    }
+
+    if (queueMode === "interrupt") {
+      l.pending.unshift({ run });
+      l.active?.controller.abort();
+    } else {
+      l.pending.push({ run });
+    }
+    markReady(l);
+    pump();
+    return { runId: run.runId, accepted: true };
+  }
+
+  return {
+    /** Commits the message, then schedules it. Throws `SessionError` for an empty message or after `close()`. */
+    submit: (input: SubmitInput): SubmitResult => submitInTransaction(input),
 
     /** Receives every event of every run; returns the unsubscribe function. */
     subscribe(listener: (event: SessionEvent) => void): () => void {

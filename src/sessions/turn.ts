@@ -49,6 +49,14 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
   let usage: Usage | undefined;
   let model: string | undefined;
 
+  let unwritten: ChatMessage | undefined;
+  const flushMessage = () => {
+    if (!unwritten) return;
+    const message = unwritten;
+    unwritten = undefined;
+    store.appendMessage({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, message });
+  };
+
   const flushSteered = () => {
     if (turn.steered.length === 0) return;
     store.mergeIntoTurn({ turnRunId, runs: turn.steered, sessionKey, sessionId: turn.sessionId });
@@ -85,13 +93,17 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
     const events = deps.runTurn({ runId: turnRunId, sessionKey, agentId, messages, signal: turn.controller.signal, drainSteering });
     for await (const raw of events) {
       const event = { ...raw, runId: turnRunId } as AgentEvent;
+      // The answer (an assistant message without tool calls, the turn's last) is written with the turn's end, in
+      // one commit; it is also flushed if any other event follows it.
+      if (event.type !== "final" && event.type !== "error") flushMessage();
       if (event.type === "message" && event.message.role !== "user" && event.message.role !== "summary") {
         // Steered messages go in where the model saw them: after the tool results, before its next answer.
         if (event.message.role === "assistant") {
           flushSteered();
           model = event.message.model ?? model;
         }
-        store.appendMessage({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, message: event.message });
+        if (event.message.role === "assistant" && !event.message.toolCalls?.length) unwritten = event.message;
+        else store.appendMessage({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, message: event.message });
       }
       if (event.type === "final" || event.type === "error") {
         outcome = event;
@@ -113,10 +125,21 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
     emit(outcome);
   }
   const status: RunStatus = outcome.type === "final" ? "done" : outcome.error.code === "aborted" ? "aborted" : "error";
-  if (turn.controller.signal.aborted && deps.shuttingDown()) return { outcome, runIds: turn.runIds };
+  if (turn.controller.signal.aborted && deps.shuttingDown()) {
+    try {
+      flushMessage();
+    } catch {
+      // The store is closing; recovery re-runs the turn from its user messages anyway.
+    }
+    return { outcome, runIds: turn.runIds };
+  }
   try {
-    flushSteered();
-    store.finishTurn({ runIds: turn.runIds, sessionKey, status: status as "done" | "error" | "aborted", outcome, usage, model });
+    const finalOutcome = outcome;
+    store.db.transaction(() => {
+      flushMessage();
+      flushSteered();
+      store.finishTurn({ runIds: turn.runIds, sessionKey, status: status as "done" | "error" | "aborted", outcome: finalOutcome, usage, model });
+    })();
   } catch (error) {
     // The store is gone (shutdown): the turn stays "running" in the database and recover() re-runs it.
     outcome = { type: "error", runId: turnRunId, error: { code: "internal", message: `Could not record the end of the run: ${String(error)}` } };

@@ -1,0 +1,55 @@
+import type { Context } from "hono";
+import type { Server } from "bun";
+import { checkCredentials, type AuthLimiter } from "../auth.ts";
+import type { GatewaySettings } from "../settings.ts";
+import { errorResponse } from "./errors.ts";
+
+/** The client's address, from the Bun server hono was given as its env (`createGateway` passes `{server}`). */
+export function clientAddress(c: Context): string | undefined {
+  const server = (c.env as { server?: Server<unknown> } | undefined)?.server;
+  return server?.requestIP(c.req.raw)?.address;
+}
+
+/** Turns off Bun's idle timeout for a long-running (streaming) response. */
+export function keepOpen(c: Context): void {
+  const server = (c.env as { server?: Server<unknown> } | undefined)?.server;
+  try {
+    server?.timeout(c.req.raw, 0);
+  } catch {
+    // Not a Bun.serve request (e.g. app.request in a test): nothing to keep open.
+  }
+}
+
+export function bearerToken(c: Context): string | undefined {
+  const header = c.req.header("authorization");
+  if (!header) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1]?.trim();
+}
+
+/**
+ * Checks `Authorization: Bearer <gateway token or password>`. Returns the error response to send (401, or 429
+ * while the address is locked out by the gateway's limiter), or undefined when the request may go on.
+ */
+export function checkBearer(c: Context, auth: GatewaySettings["auth"], limiter: AuthLimiter): Response | undefined {
+  if (auth.mode === "none") return undefined;
+  const address = clientAddress(c);
+  const wait = limiter.retryAfter(address);
+  if (wait > 0) {
+    return errorResponse(429, `Too many failed authentication attempts. Try again in ${Math.ceil(wait / 1000)} s.`, {
+      code: "rate_limited",
+      headers: { "retry-after": String(Math.ceil(wait / 1000)) },
+    });
+  }
+  const token = bearerToken(c);
+  if (token !== undefined && checkCredentials(auth, { token })) {
+    limiter.recordSuccess(address);
+    return undefined;
+  }
+  limiter.recordFailure(address);
+  const message =
+    token === undefined
+      ? "Missing credentials: send the gateway token (or password) as `Authorization: Bearer <token>`."
+      : "Invalid credentials: the bearer value is neither the gateway token nor its password (gateway.auth).";
+  return errorResponse(401, message, { code: "invalid_api_key" });
+}

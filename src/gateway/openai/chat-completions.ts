@@ -1,0 +1,202 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import type { AgentEvent, ImagePart, Usage } from "../../agent/types.ts";
+import { SessionError } from "../../sessions/index.ts";
+import { resolveTarget } from "./agent-model.ts";
+import { checkBearer, keepOpen } from "./auth.ts";
+import { readJson } from "./body.ts";
+import type { HttpApiDeps } from "./deps.ts";
+import { errorBody, errorResponse, runErrorResponse, statusForRunError } from "./errors.ts";
+import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
+import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
+import { createPuller, createSse } from "./sse.ts";
+
+/** `POST /v1/chat/completions` body limit. */
+export const CHAT_BODY_LIMIT = 20 * 1024 * 1024;
+/** How long a stream holds its headers waiting for the first output (so an early failure gets a real status). */
+const HOLD_HEADERS_MS = 1000;
+const KEEPALIVE_MS = 15_000;
+
+const part = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({
+    type: z.literal("image_url"),
+    image_url: z.union([z.string(), z.object({ url: z.string(), detail: z.string().optional() })]),
+  }),
+]);
+
+const message = z.object({
+  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
+  content: z.union([z.string(), z.array(part), z.null()]).optional(),
+  name: z.string().optional(),
+});
+
+export const chatRequestSchema = z.object({
+  model: z.string().optional(),
+  messages: z.array(message).min(1, "send at least one message"),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  user: z.string().max(256).nullish(),
+  n: z.literal(1, "only n=1 is supported").nullish(),
+  temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
+  max_tokens: z.number().int().nullish(),
+  max_completion_tokens: z.number().int().nullish(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  tools: z.array(z.unknown()).nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/** Text and images of one message; a string names what is wrong with an image. */
+function toTurn(content: z.infer<typeof message>["content"]): UserTurn | string {
+  if (content == null) return { text: "", images: [] };
+  if (typeof content === "string") return { text: content, images: [] };
+  const texts: string[] = [];
+  const images: ImagePart[] = [];
+  for (const p of content) {
+    if (p.type === "text") texts.push(p.text);
+    else {
+      const image = parseImageUrl(typeof p.image_url === "string" ? p.image_url : p.image_url.url);
+      if (typeof image === "string") return image;
+      images.push(image);
+    }
+  }
+  return { text: texts.join("\n"), images };
+}
+
+const finishReason = (stopReason: string) => (stopReason === "length" ? "length" : stopReason === "content-filter" ? "content_filter" : "stop");
+const usageBody = (u?: Usage) => ({ prompt_tokens: u?.inputTokens ?? 0, completion_tokens: u?.outputTokens ?? 0, total_tokens: (u?.inputTokens ?? 0) + (u?.outputTokens ?? 0) });
+
+/** Builds the run input from a validated request, or the 400/404 response to send. */
+export function chatRunInput(c: Context, body: ChatRequest, deps: HttpApiDeps): RunInput | Response {
+  const target = resolveTarget(
+    { model: body.model, user: body.user ?? undefined, agentHeader: c.req.header("x-openclaw-agent-id"), sessionHeader: c.req.header("x-openclaw-session-key") },
+    deps.config(),
+  );
+  if (target instanceof Response) return target;
+  const items: Array<{ role: string; turn: UserTurn }> = [];
+  for (const [i, m] of body.messages.entries()) {
+    const turn = toTurn(m.content);
+    if (typeof turn === "string") return errorResponse(400, `messages.${i}: ${turn}`, { param: `messages.${i}.content` });
+    items.push({ role: m.role, turn });
+  }
+  const conversation = splitConversation(items);
+  const last = conversation.last;
+  if (!last || (!last.text.trim() && last.images.length === 0)) {
+    return errorResponse(400, "The last message must be a user message with some text or an image.", { param: "messages" });
+  }
+  if (target.sessionKey) {
+    // The session keeps its own history: only the new user message goes in.
+    return { agentId: target.agentId, sessionKey: target.sessionKey, message: last.text, images: last.images };
+  }
+  return {
+    agentId: target.agentId,
+    history: conversation.history,
+    message: last.text,
+    images: last.images,
+    extraSystemPrompt: conversation.system.length ? conversation.system.join("\n\n") : undefined,
+  };
+}
+
+/** Starts the run, mapping a refused submit to an HTTP error. */
+export function startRun(runs: RunStarter, input: RunInput): RunHandle | Response {
+  try {
+    return runs.start(input);
+  } catch (error) {
+    if (error instanceof SessionError) return errorResponse(error.code === "closed" ? 503 : 400, error.message, { code: error.code });
+    throw error;
+  }
+}
+
+/** The `POST /v1/chat/completions` handler. */
+export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter) {
+  return async (c: Context): Promise<Response> => {
+    const settings = deps.settings();
+    if (!settings.chatCompletions) {
+      return errorResponse(404, "The chat completions endpoint is disabled: set gateway.http.endpoints.chatCompletions.enabled to true.", { code: "endpoint_disabled" });
+    }
+    const denied = checkBearer(c, settings.auth, deps.limiter);
+    if (denied) return denied;
+    const body = await readJson(c.req.raw, chatRequestSchema, CHAT_BODY_LIMIT);
+    if (!body.ok) return errorResponse(body.problem.status, body.problem.message, { param: body.problem.param });
+    const input = chatRunInput(c, body.value, deps);
+    if (input instanceof Response) return input;
+    const handle = startRun(runs, input);
+    if (handle instanceof Response) return handle;
+    const meta = { id: `chatcmpl-${handle.runId}`, created: Math.floor(Date.now() / 1000), model: body.value.model ?? "openclaw" };
+    c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });
+    if (body.value.stream) {
+      keepOpen(c);
+      return streamChat(handle, meta, !!body.value.stream_options?.include_usage);
+    }
+    let text = "";
+    for await (const event of handle.events) {
+      if (event.type === "text_delta") text += event.text;
+      else if (event.type === "error") return runErrorResponse(event.error);
+      else if (event.type === "final") {
+        return Response.json({
+          ...meta,
+          object: "chat.completion",
+          choices: [{ index: 0, message: { role: "assistant", content: event.text || text, refusal: null }, logprobs: null, finish_reason: finishReason(event.stopReason) }],
+          usage: usageBody(event.usage),
+        });
+      }
+    }
+    return errorResponse(500, "The run ended without an answer.", { code: "internal" });
+  };
+}
+
+const visible = (e: AgentEvent) => e.type === "text_delta" || e.type === "final" || e.type === "error";
+
+async function streamChat(handle: RunHandle, meta: { id: string; created: number; model: string }, includeUsage: boolean): Promise<Response> {
+  const iterator = handle.events[Symbol.asyncIterator]();
+  const pull = createPuller(iterator);
+  const held: AgentEvent[] = [];
+  const deadline = Date.now() + HOLD_HEADERS_MS;
+  for (;;) {
+    const r = await pull.next(deadline - Date.now());
+    if (r === "timeout") break;
+    if (r.done) break;
+    if (r.value.type === "error" && held.every((e) => !visible(e))) return runErrorResponse(r.value.error);
+    held.push(r.value);
+    if (visible(r.value)) break;
+  }
+  const sse = createSse(() => handle.abort());
+  const chunk = (delta: object, finish: string | null = null) =>
+    sse.data({ ...meta, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  const keepAlive = setInterval(() => sse.write(": keep-alive\n\n"), KEEPALIVE_MS);
+  const write = (event: AgentEvent): boolean => {
+    if (event.type === "text_delta") chunk({ content: event.text });
+    else if (event.type === "final") {
+      chunk({}, finishReason(event.stopReason));
+      if (includeUsage) sse.data({ ...meta, object: "chat.completion.chunk", choices: [], usage: usageBody(event.usage) });
+      return true;
+    } else if (event.type === "error") {
+      sse.data({ ...errorBody(statusForRunError(event.error), event.error.message, { code: event.error.code }) });
+      return true;
+    }
+    return false;
+  };
+  void (async () => {
+    try {
+      chunk({ role: "assistant", content: "" });
+      let ended = false;
+      for (const event of held) ended ||= write(event);
+      while (!ended && !sse.closed) {
+        const r = await pull.next();
+        if (r === "timeout" || r.done) break;
+        ended = write(r.value);
+      }
+      sse.write("data: [DONE]\n\n");
+    } catch (error) {
+      sse.data(errorBody(500, `The run failed: ${error instanceof Error ? error.message : String(error)}`));
+    } finally {
+      clearInterval(keepAlive);
+      sse.close();
+      // Ends a stateless run's generator (its timers) if the client left before the end.
+      void iterator.return?.();
+    }
+  })();
+  return sse.response();
+}

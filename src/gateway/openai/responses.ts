@@ -1,0 +1,238 @@
+import type { Context } from "hono";
+import type { AgentEvent, ChatMessage, ImagePart, Usage } from "../../agent/types.ts";
+import { resolveTarget } from "./agent-model.ts";
+import { checkBearer, keepOpen } from "./auth.ts";
+import { readJson } from "./body.ts";
+import { CHAT_BODY_LIMIT, startRun } from "./chat-completions.ts";
+import type { HttpApiDeps } from "./deps.ts";
+import { errorResponse, runErrorResponse } from "./errors.ts";
+import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
+import { responsesRequestSchema, type ResponsesInputItem, type ResponsesRequest } from "./responses-schema.ts";
+import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
+import { createPuller, createSse } from "./sse.ts";
+
+const HOLD_HEADERS_MS = 1000;
+const KEEPALIVE_MS = 15_000;
+/** Stateless responses kept in memory so `previous_response_id` can continue them. */
+const REMEMBERED = 500;
+
+interface Remembered {
+  agentId: string;
+  history: ChatMessage[];
+  system?: string;
+}
+
+function toTurn(item: ResponsesInputItem): { role: string; turn: UserTurn } | string {
+  if (item.type === "function_call_output") return { role: "tool", turn: { text: item.output, images: [] } };
+  if (typeof item.content === "string") return { role: item.role, turn: { text: item.content, images: [] } };
+  const texts: string[] = [];
+  const images: ImagePart[] = [];
+  for (const part of item.content) {
+    if (part.type === "input_image") {
+      const image = parseImageUrl(part.image_url);
+      if (typeof image === "string") return image;
+      images.push(image);
+    } else texts.push(part.text);
+  }
+  return { role: item.role, turn: { text: texts.join("\n"), images } };
+}
+
+const usageBody = (u?: Usage) => ({
+  input_tokens: u?.inputTokens ?? 0,
+  input_tokens_details: { cached_tokens: 0 },
+  output_tokens: u?.outputTokens ?? 0,
+  output_tokens_details: { reasoning_tokens: 0 },
+  total_tokens: (u?.inputTokens ?? 0) + (u?.outputTokens ?? 0),
+});
+
+/** `POST /v1/responses`: OpenAI's Responses API over an agent run (text and images in, text out). */
+export function createResponsesHandler(deps: HttpApiDeps, runs: RunStarter) {
+  const remembered = new Map<string, Remembered>();
+  const remember = (id: string, value: Remembered) => {
+    remembered.set(id, value);
+    if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
+  };
+
+  function runInput(c: Context, body: ResponsesRequest): { input: RunInput; base?: Remembered } | Response {
+    const items: Array<{ role: string; turn: UserTurn }> = typeof body.input === "string" ? [{ role: "user", turn: { text: body.input, images: [] } }] : [];
+    if (typeof body.input !== "string") {
+      for (const [i, item] of body.input.entries()) {
+        const turn = toTurn(item);
+        if (typeof turn === "string") return errorResponse(400, `input.${i}: ${turn}`, { param: `input.${i}` });
+        items.push(turn);
+      }
+    }
+    const conversation = splitConversation(items);
+    const last = conversation.last;
+    if (!last || (!last.text.trim() && last.images.length === 0)) {
+      return errorResponse(400, "The input must end with a user message with some text or an image.", { param: "input" });
+    }
+    const system = [body.instructions ?? "", ...conversation.system].filter(Boolean).join("\n\n") || undefined;
+    let previous: Remembered | undefined;
+    let target: { agentId: string; sessionKey?: string } | Response;
+    if (body.previous_response_id) {
+      const prevId = body.previous_response_id.replace(/^resp_/, "");
+      previous = remembered.get(prevId);
+      const run = previous ? undefined : deps.store.getRun(prevId);
+      if (!previous && !run) {
+        return errorResponse(404, `No response "${body.previous_response_id}": it is unknown or has expired. Send the whole conversation as input instead.`, {
+          param: "previous_response_id",
+          code: "previous_response_not_found",
+        });
+      }
+      target = previous ? { agentId: previous.agentId } : { agentId: run!.agentId, sessionKey: run!.sessionKey };
+    } else {
+      target = resolveTarget(
+        { model: body.model, user: body.user ?? undefined, agentHeader: c.req.header("x-openclaw-agent-id"), sessionHeader: c.req.header("x-openclaw-session-key") },
+        deps.config(),
+      );
+    }
+    if (target instanceof Response) return target;
+    if (target.sessionKey) return { input: { agentId: target.agentId, sessionKey: target.sessionKey, message: last.text, images: last.images } };
+    const history = [...(previous?.history ?? []), ...conversation.history];
+    const extraSystemPrompt = system ?? previous?.system;
+    return { input: { agentId: target.agentId, history, message: last.text, images: last.images, extraSystemPrompt } };
+  }
+
+  return async (c: Context): Promise<Response> => {
+    const settings = deps.settings();
+    if (!settings.responses) {
+      return errorResponse(404, "The responses endpoint is disabled: set gateway.http.endpoints.responses.enabled to true.", { code: "endpoint_disabled" });
+    }
+    const denied = checkBearer(c, settings.auth, deps.limiter);
+    if (denied) return denied;
+    const body = await readJson(c.req.raw, responsesRequestSchema, CHAT_BODY_LIMIT);
+    if (!body.ok) return errorResponse(body.problem.status, body.problem.message, { param: body.problem.param });
+    const prepared = runInput(c, body.value);
+    if (prepared instanceof Response) return prepared;
+    const handle = startRun(runs, prepared.input);
+    if (handle instanceof Response) return handle;
+    const { input } = prepared;
+    const onDone = (text: string) => {
+      if (input.sessionKey || body.value.store === false) return;
+      const user: ChatMessage = { role: "user", content: input.message, ...(input.images?.length ? { images: input.images } : {}) };
+      remember(handle.runId, { agentId: input.agentId, history: [...(input.history ?? []), user, { role: "assistant", content: text }], system: input.extraSystemPrompt });
+    };
+    const meta = {
+      id: `resp_${handle.runId}`,
+      created_at: Math.floor(Date.now() / 1000),
+      model: body.value.model ?? "openclaw",
+      instructions: body.value.instructions ?? null,
+      previous_response_id: body.value.previous_response_id ?? null,
+      metadata: body.value.metadata ?? {},
+    };
+    c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });
+    if (body.value.stream) {
+      keepOpen(c);
+      return streamResponse(handle, meta, onDone);
+    }
+    let text = "";
+    for await (const event of handle.events) {
+      if (event.type === "text_delta") text += event.text;
+      else if (event.type === "error") return runErrorResponse(event.error);
+      else if (event.type === "final") {
+        onDone(event.text || text);
+        return Response.json(responseObject(meta, "completed", event.text || text, event.usage));
+      }
+    }
+    return errorResponse(500, "The run ended without an answer.", { code: "internal" });
+  };
+}
+
+type Meta = { id: string; created_at: number; model: string; instructions: string | null; previous_response_id: string | null; metadata: Record<string, string> };
+
+function messageItem(meta: Meta, text: string, status: "in_progress" | "completed") {
+  return {
+    type: "message",
+    id: `msg_${meta.id.slice(5)}`,
+    status,
+    role: "assistant",
+    content: status === "completed" ? [{ type: "output_text", text, annotations: [], logprobs: [] }] : [],
+  };
+}
+
+function responseObject(meta: Meta, status: "in_progress" | "completed" | "failed", text?: string, usage?: Usage, error?: { code: string; message: string }) {
+  return {
+    ...meta,
+    object: "response",
+    status,
+    error: error ?? null,
+    incomplete_details: null,
+    output: text !== undefined ? [messageItem(meta, text, "completed")] : [],
+    parallel_tool_calls: false,
+    tool_choice: "auto",
+    tools: [],
+    usage: status === "in_progress" ? null : usageBody(usage),
+  };
+}
+
+const visible = (e: AgentEvent) => e.type === "text_delta" || e.type === "final" || e.type === "error";
+
+async function streamResponse(handle: RunHandle, meta: Meta, onDone: (text: string) => void): Promise<Response> {
+  const iterator = handle.events[Symbol.asyncIterator]();
+  const pull = createPuller(iterator);
+  const held: AgentEvent[] = [];
+  const deadline = Date.now() + HOLD_HEADERS_MS;
+  for (;;) {
+    const r = await pull.next(deadline - Date.now());
+    if (r === "timeout" || r.done) break;
+    if (r.value.type === "error" && held.every((e) => !visible(e))) return runErrorResponse(r.value.error);
+    held.push(r.value);
+    if (visible(r.value)) break;
+  }
+  const sse = createSse(() => handle.abort());
+  let seq = 0;
+  const emit = (type: string, payload: object) => sse.event(type, { type, sequence_number: seq++, ...payload });
+  const itemId = `msg_${meta.id.slice(5)}`;
+  const at = { item_id: itemId, output_index: 0, content_index: 0 };
+  let text = "";
+  let opened = false;
+  const open = () => {
+    if (opened) return;
+    opened = true;
+    emit("response.output_item.added", { output_index: 0, item: messageItem(meta, "", "in_progress") });
+    emit("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
+  };
+  const write = (event: AgentEvent): boolean => {
+    if (event.type === "text_delta") {
+      open();
+      text += event.text;
+      emit("response.output_text.delta", { ...at, delta: event.text, logprobs: [] });
+    } else if (event.type === "final") {
+      const final = event.text || text;
+      open();
+      emit("response.output_text.done", { ...at, text: final, logprobs: [] });
+      emit("response.content_part.done", { ...at, part: { type: "output_text", text: final, annotations: [], logprobs: [] } });
+      emit("response.output_item.done", { output_index: 0, item: messageItem(meta, final, "completed") });
+      emit("response.completed", { response: responseObject(meta, "completed", final, event.usage) });
+      onDone(final);
+      return true;
+    } else if (event.type === "error") {
+      emit("response.failed", { response: responseObject(meta, "failed", undefined, undefined, { code: event.error.code, message: event.error.message }) });
+      return true;
+    }
+    return false;
+  };
+  const keepAlive = setInterval(() => sse.write(": keep-alive\n\n"), KEEPALIVE_MS);
+  void (async () => {
+    try {
+      emit("response.created", { response: responseObject(meta, "in_progress") });
+      emit("response.in_progress", { response: responseObject(meta, "in_progress") });
+      let ended = false;
+      for (const event of held) ended ||= write(event);
+      while (!ended && !sse.closed) {
+        const r = await pull.next();
+        if (r === "timeout" || r.done) break;
+        ended = write(r.value);
+      }
+      sse.write("data: [DONE]\n\n");
+    } catch (error) {
+      emit("error", { code: "internal", message: `The run failed: ${error instanceof Error ? error.message : String(error)}`, param: null });
+    } finally {
+      clearInterval(keepAlive);
+      sse.close();
+      void iterator.return?.();
+    }
+  })();
+  return sse.response();
+}
