@@ -133,7 +133,7 @@ export async function startGateway(options: StartOptions) {
       await queue.close();
       stopBridge();
       for (const set of toolsets.values()) set.dispose();
-      db.close();
+      store.close();
     },
   });
 }

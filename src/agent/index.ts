@@ -6,6 +6,6 @@ export { assemblePrompt } from "./prompt/assemble.ts";
 export { buildSystemPrompt } from "./prompt/system-prompt.ts";
 export { loadBootstrapFiles, BOOTSTRAP_FILE_MAX_CHARS, BOOTSTRAP_TOTAL_MAX_CHARS } from "./prompt/bootstrap.ts";
 export { loadSkills, parseFrontMatter, type SkillInfo } from "./prompt/skills.ts";
-export { nodePromptFs, type PromptFs } from "./prompt/fs.ts";
+export { cachedPromptFs, nodePromptFs, type PromptFs } from "./prompt/fs.ts";
 export { toolSpec, executeToolCall } from "./tool-runner.ts";
 export type * from "./types.ts";

@@ -4,7 +4,7 @@ import { runError } from "../providers/errors.ts";
 import { createProviderRegistry, type ProviderRegistry, type ResolvedModel } from "../providers/registry.ts";
 import type { Tool } from "../tools/types.ts";
 import { createCooldownTracker, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
-import { nodePromptFs, type PromptFs } from "./prompt/fs.ts";
+import { cachedPromptFs, nodePromptFs, type PromptFs } from "./prompt/fs.ts";
 import { assemblePrompt } from "./prompt/assemble.ts";
 import { resolveAgentSettings, DEFAULT_AGENT_ID } from "./settings.ts";
 import { runModelStep, type AgentLogger } from "./step.ts";
@@ -73,7 +73,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
   const paths = deps.paths ?? resolvePaths({ env });
   const clock = deps.clock ?? systemClock;
   const cooldowns = deps.cooldowns ?? createCooldownTracker(clock);
-  const fs = deps.fs ?? nodePromptFs;
+  const fs = deps.fs ?? cachedPromptFs(nodePromptFs, { now: () => clock.now() });
   let cached: { config: Config; registry: ProviderRegistry } | undefined;
   const registryFor = (config: Config): ProviderRegistry => {
     if (deps.providers && typeof deps.providers !== "function") return deps.providers;

@@ -86,3 +86,54 @@ export function migrate(db: Database): void {
     })();
   }
 }
+
+/**
+ * Group commit: writes made during one event-loop turn share one transaction, committed by `setImmediate`.
+ * Each `write(fn)` runs as a savepoint inside it, so a throwing `fn` undoes only itself. Whoever acknowledges
+ * a write to the outside world (a WS reply, a channel's offset) awaits `committed()` first; `flush()` commits
+ * at once (before closing the database). One batch per database, shared by every store on it.
+ */
+export interface CommitBatch {
+  write<T>(fn: () => T): T;
+  committed(): Promise<void>;
+  flush(): void;
+}
+
+const batches = new WeakMap<Database, CommitBatch>();
+
+export function commitBatch(db: Database): CommitBatch {
+  const existing = batches.get(db);
+  if (existing) return existing;
+  let open = false;
+  let waiters: Array<{ resolve(): void; reject(error: unknown): void }> = [];
+  const flush = () => {
+    if (!open) return;
+    open = false;
+    const settled = waiters;
+    waiters = [];
+    try {
+      db.exec("COMMIT");
+    } catch (error) {
+      try {
+        db.exec("ROLLBACK");
+      } catch {}
+      for (const w of settled) w.reject(error);
+      return;
+    }
+    for (const w of settled) w.resolve();
+  };
+  const batch: CommitBatch = {
+    write(fn) {
+      if (!open && !db.inTransaction) {
+        db.exec("BEGIN IMMEDIATE");
+        open = true;
+        setImmediate(flush);
+      }
+      return db.transaction(fn)();
+    },
+    committed: () => (open ? new Promise((resolve, reject) => waiters.push({ resolve, reject })) : Promise.resolve()),
+    flush,
+  };
+  batches.set(db, batch);
+  return batch;
+}

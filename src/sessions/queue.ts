@@ -189,7 +189,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
   }
 
   // One commit for the message and, when its session is idle, the start of its turn (they happen in the same tick).
-  const submitInTransaction = store.db.transaction((input: SubmitInput): SubmitResult => submit(input));
+  const submitInTransaction = (input: SubmitInput): SubmitResult => store.write(() => submit(input));
 
   function submit(input: SubmitInput): SubmitResult {
     if (closed) throw new SessionError("closed", "The session queue is shut down; the gateway is stopping.");
@@ -290,6 +290,11 @@ export function createSessionQueue(options: SessionQueueOptions) {
       }
       pump();
       return { resumed, queued };
+    },
+
+    /** Resolves once every accepted message so far is committed: await it before acknowledging one. */
+    committed(): Promise<void> {
+      return store.committed();
     },
 
     /** True while the session has a turn running. */

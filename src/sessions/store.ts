@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { ChatMessage, Usage } from "../agent/types.ts";
-import { migrate, openStateDatabase } from "./db.ts";
+import { commitBatch, migrate, openStateDatabase } from "./db.ts";
 import { renderTranscriptJsonl } from "./export.ts";
 import { chatMessageSchema, compactionSchema, originSchema, outcomeSchema, parseColumn } from "./persisted.ts";
 import type { CompactionData, QueueMode, RunOutcome, RunRecord, RunStatus, SessionOrigin, SessionRecord, TranscriptEntry } from "./types.ts";
@@ -52,7 +52,9 @@ export function createSessionStore(options: SessionStoreOptions) {
   const db = options.db ?? openStateDatabase(options.path ?? ":memory:");
   if (options.db) migrate(options.db);
   const now = options.now ?? Date.now;
-  const newId = options.newId ?? (() => crypto.randomUUID());
+  // Time-ordered ids: new runs land at the right edge of their indexes instead of on a random page.
+  const newId = options.newId ?? (() => Bun.randomUUIDv7());
+  const batch = commitBatch(db);
 
   const toSession = (r: SessionRow): SessionRecord => ({
     key: r.key,
@@ -199,7 +201,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     return out;
   }
 
-  return {
+  const store = {
     db,
     get,
     ensure,
@@ -335,10 +337,27 @@ export function createSessionStore(options: SessionStoreOptions) {
       return db.query("UPDATE entries SET kind = 'discarded' WHERE run_id = ? AND kind = 'message' AND role != 'user'").run(turnRunId).changes;
     },
 
+    /** Runs `fn` (several store calls) as one unit inside the current group commit. */
+    write<T>(fn: () => T): T {
+      return batch.write(fn);
+    },
+    /** Resolves once every write made so far is committed: await it before acknowledging. */
+    committed(): Promise<void> {
+      return batch.committed();
+    },
     close(): void {
+      batch.flush();
       db.close();
     },
   };
+  // Every write joins the group commit of its event-loop turn (one COMMIT for many writes under load).
+  for (const name of WRITES) {
+    const original = store[name] as (...args: never[]) => unknown;
+    (store as Record<string, unknown>)[name] = (...args: never[]) => batch.write(() => original(...args));
+  }
+  return store;
 }
+
+const WRITES = ["ensure", "patch", "reset", "delete", "appendMessage", "appendCompaction", "insertRun", "startTurn", "mergeIntoTurn", "finishTurn", "discardPartialTurn"] as const;
 
 export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -135,11 +135,11 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
   }
   try {
     const finalOutcome = outcome;
-    store.db.transaction(() => {
+    store.write(() => {
       flushMessage();
       flushSteered();
       store.finishTurn({ runIds: turn.runIds, sessionKey, status: status as "done" | "error" | "aborted", outcome: finalOutcome, usage, model });
-    })();
+    });
   } catch (error) {
     // The store is gone (shutdown): the turn stays "running" in the database and recover() re-runs it.
     outcome = { type: "error", runId: turnRunId, error: { code: "internal", message: `Could not record the end of the run: ${String(error)}` } };

@@ -24,3 +24,27 @@ export const nodePromptFs: PromptFs = {
     }
   },
 };
+
+/**
+ * Remembers reads for `ttlMs` (default 1 s), so a busy gateway does not re-read the workspace's bootstrap files
+ * and skills on every turn; an edit shows up in the prompt within that time.
+ */
+export function cachedPromptFs(inner: PromptFs, options: { ttlMs?: number; now?: () => number } = {}): PromptFs {
+  const ttl = options.ttlMs ?? 1000;
+  const now = options.now ?? Date.now;
+  const texts = new Map<string, { at: number; value: Promise<string | undefined> }>();
+  const dirs = new Map<string, { at: number; value: Promise<string[]> }>();
+  const cached = <T>(map: Map<string, { at: number; value: Promise<T> }>, path: string, read: () => Promise<T>): Promise<T> => {
+    const hit = map.get(path);
+    const t = now();
+    if (hit && t - hit.at < ttl) return hit.value;
+    if (map.size > 512) map.clear();
+    const value = read();
+    map.set(path, { at: t, value });
+    return value;
+  };
+  return {
+    readText: (path) => cached(texts, path, () => inner.readText(path)),
+    listDirs: (path) => cached(dirs, path, () => inner.listDirs(path)),
+  };
+}

@@ -52,6 +52,8 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
       idempotencyKey: `${msg.channel}:${msg.accountId}:${msg.chat.id}:${msg.messageId}`,
       origin: { channel: msg.channel, accountId: msg.accountId, peerId: msg.chat.id, peerKind: msg.chat.kind, threadId: msg.threadId, topicId: msg.topicId },
     });
+    // The durable ack: the channel confirms the update only after this resolves.
+    await deps.queue.committed();
     if (result.duplicate) return;
     if (result.command === "stop") return void ctx.reply({ text: "Stopped." }).catch(() => {});
     if ((result.command === "new" || result.command === "reset") && !/^\/\w+\s+\S/.test(msg.text.trim())) {

@@ -57,8 +57,9 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
       agentId: z.string().optional(),
       queueMode,
     }),
-    handler: (p) => {
+    handler: async (p) => {
       const result = submit(p);
+      await queue.committed();
       return { runId: result.runId, status: result.duplicate ? "duplicate" : "started", command: result.command };
     },
   });
@@ -158,10 +159,11 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
       idempotencyKey: z.string().optional(),
       queueMode,
     }),
-    handler: (p) => {
+    handler: async (p) => {
       const agentId = normalizeAgentId(p.agentId ?? defaultAgentId(deps.config()));
       const key = p.sessionKey ?? `agent:${agentId}:main`;
       const result = submit({ ...p, sessionKey: key, agentId });
+      await queue.committed();
       return { runId: result.runId, sessionKey: key, status: "accepted" };
     },
   });

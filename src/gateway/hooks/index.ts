@@ -83,13 +83,14 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
     return wake(config, body.value.text, body.value.mode);
   }
 
-  function wake(config: Config, text: string, mode: "now" | "next-heartbeat"): Response {
+  async function wake(config: Config, text: string, mode: "now" | "next-heartbeat"): Promise<Response> {
     const agentId = defaultAgentId(config);
     if (mode === "next-heartbeat") {
       const pending = wakes().record(agentId, text);
       return Response.json({ ok: true, queued: true, mode, id: pending.id });
     }
     const { runId } = deps.queue.submit({ sessionKey: mainSessionKey(agentId), agentId, message: text, origin: { channel: "hook" } });
+    await deps.queue.committed();
     return Response.json({ ok: true, mode, runId });
   }
 
@@ -105,6 +106,7 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
     const sessionKey = hook.sessionKey?.trim() || hookSessionKey();
     const origin: SessionOrigin = hook.channel || hook.to ? { channel: hook.channel ?? "hook", peerId: hook.to } : { channel: "hook" };
     const { runId } = deps.queue.submit({ sessionKey, agentId, message: hook.message, origin, queueMode: "followup" });
+    await deps.queue.committed();
     deps.log.info(`hook${hook.name ? ` "${hook.name}"` : ""}: run ${runId} in ${sessionKey}`);
     if (hook.timeoutSeconds) {
       const timer = setTimeout(() => deps.queue.abort(runId), hook.timeoutSeconds * 1000);

@@ -72,7 +72,7 @@ export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunne
 
   function startSession(input: RunInput & { sessionKey: string }): RunHandle {
     subscribe();
-    let runId: string = crypto.randomUUID();
+    let runId: string = Bun.randomUUIDv7();
     const channel = createChannel<AgentEvent>();
     let ended = false;
     const end = () => {
