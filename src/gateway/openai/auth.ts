@@ -2,6 +2,9 @@ import type { Context } from "hono";
 import type { Server } from "bun";
 import { checkCredentials, type AuthLimiter } from "../auth.ts";
 import type { GatewaySettings } from "../settings.ts";
+import type { z } from "zod";
+import { readJson } from "./body.ts";
+import type { HttpApiDeps } from "./deps.ts";
 import { errorResponse } from "./errors.ts";
 
 /** The client's address, from the Bun server hono was given as its env (`createGateway` passes `{server}`). */
@@ -52,4 +55,23 @@ export function checkBearer(c: Context, auth: GatewaySettings["auth"], limiter: 
       ? "Missing credentials: send the gateway token (or password) as `Authorization: Bearer <token>`."
       : "Invalid credentials: the bearer value is neither the gateway token nor its password (gateway.auth).";
   return errorResponse(401, message, { code: "invalid_api_key" });
+}
+
+/**
+ * The common start of a `/v1` POST: the endpoint's switch, bearer auth, then the body parsed with `schema`.
+ * Returns the body, or the OpenAI-shaped error response to send.
+ */
+export async function acceptPost<S extends z.ZodType>(
+  c: Context,
+  deps: Pick<HttpApiDeps, "settings" | "limiter">,
+  endpoint: { enabled: (s: GatewaySettings) => boolean; key: string; schema: S; limit: number },
+): Promise<z.infer<S> | Response> {
+  const settings = deps.settings();
+  if (!endpoint.enabled(settings)) {
+    return errorResponse(404, `This endpoint is disabled: set gateway.http.endpoints.${endpoint.key}.enabled to true.`, { code: "endpoint_disabled" });
+  }
+  const denied = checkBearer(c, settings.auth, deps.limiter);
+  if (denied) return denied;
+  const body = await readJson(c.req.raw, endpoint.schema, endpoint.limit);
+  return body.ok ? body.value : errorResponse(body.problem.status, body.problem.message, { param: body.problem.param });
 }

@@ -3,8 +3,7 @@ import { z } from "zod";
 import type { AgentEvent, ImagePart, Usage } from "../../agent/types.ts";
 import { SessionError } from "../../sessions/index.ts";
 import { resolveTarget } from "./agent-model.ts";
-import { checkBearer, keepOpen } from "./auth.ts";
-import { readJson } from "./body.ts";
+import { acceptPost, keepOpen } from "./auth.ts";
 import type { HttpApiDeps } from "./deps.ts";
 import { errorBody, errorResponse, runErrorResponse, statusForRunError } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
@@ -112,23 +111,17 @@ export function startRun(runs: RunStarter, input: RunInput): RunHandle | Respons
 /** The `POST /v1/chat/completions` handler. */
 export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter) {
   return async (c: Context): Promise<Response> => {
-    const settings = deps.settings();
-    if (!settings.chatCompletions) {
-      return errorResponse(404, "The chat completions endpoint is disabled: set gateway.http.endpoints.chatCompletions.enabled to true.", { code: "endpoint_disabled" });
-    }
-    const denied = checkBearer(c, settings.auth, deps.limiter);
-    if (denied) return denied;
-    const body = await readJson(c.req.raw, chatRequestSchema, CHAT_BODY_LIMIT);
-    if (!body.ok) return errorResponse(body.problem.status, body.problem.message, { param: body.problem.param });
-    const input = chatRunInput(c, body.value, deps);
+    const body = await acceptPost(c, deps, { enabled: (s) => s.chatCompletions, key: "chatCompletions", schema: chatRequestSchema, limit: CHAT_BODY_LIMIT });
+    if (body instanceof Response) return body;
+    const input = chatRunInput(c, body, deps);
     if (input instanceof Response) return input;
     const handle = startRun(runs, input);
     if (handle instanceof Response) return handle;
-    const meta = { id: `chatcmpl-${handle.runId}`, created: Math.floor(Date.now() / 1000), model: body.value.model ?? "openclaw" };
+    const meta = { id: `chatcmpl-${handle.runId}`, created: Math.floor(Date.now() / 1000), model: body.model ?? "openclaw" };
     c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });
-    if (body.value.stream) {
+    if (body.stream) {
       keepOpen(c);
-      return streamChat(handle, meta, !!body.value.stream_options?.include_usage);
+      return streamChat(handle, meta, !!body.stream_options?.include_usage);
     }
     let text = "";
     for await (const event of handle.events) {

@@ -1,8 +1,7 @@
 import type { Context } from "hono";
 import type { AgentEvent, ChatMessage, ImagePart, Usage } from "../../agent/types.ts";
 import { resolveTarget } from "./agent-model.ts";
-import { checkBearer, keepOpen } from "./auth.ts";
-import { readJson } from "./body.ts";
+import { acceptPost, keepOpen } from "./auth.ts";
 import { CHAT_BODY_LIMIT, startRun } from "./chat-completions.ts";
 import type { HttpApiDeps } from "./deps.ts";
 import { errorResponse, runErrorResponse } from "./errors.ts";
@@ -95,34 +94,28 @@ export function createResponsesHandler(deps: HttpApiDeps, runs: RunStarter) {
   }
 
   return async (c: Context): Promise<Response> => {
-    const settings = deps.settings();
-    if (!settings.responses) {
-      return errorResponse(404, "The responses endpoint is disabled: set gateway.http.endpoints.responses.enabled to true.", { code: "endpoint_disabled" });
-    }
-    const denied = checkBearer(c, settings.auth, deps.limiter);
-    if (denied) return denied;
-    const body = await readJson(c.req.raw, responsesRequestSchema, CHAT_BODY_LIMIT);
-    if (!body.ok) return errorResponse(body.problem.status, body.problem.message, { param: body.problem.param });
-    const prepared = runInput(c, body.value);
+    const body = await acceptPost(c, deps, { enabled: (s) => s.responses, key: "responses", schema: responsesRequestSchema, limit: CHAT_BODY_LIMIT });
+    if (body instanceof Response) return body;
+    const prepared = runInput(c, body);
     if (prepared instanceof Response) return prepared;
     const handle = startRun(runs, prepared.input);
     if (handle instanceof Response) return handle;
     const { input } = prepared;
     const onDone = (text: string) => {
-      if (input.sessionKey || body.value.store === false) return;
+      if (input.sessionKey || body.store === false) return;
       const user: ChatMessage = { role: "user", content: input.message, ...(input.images?.length ? { images: input.images } : {}) };
       remember(handle.runId, { agentId: input.agentId, history: [...(input.history ?? []), user, { role: "assistant", content: text }], system: input.extraSystemPrompt });
     };
     const meta = {
       id: `resp_${handle.runId}`,
       created_at: Math.floor(Date.now() / 1000),
-      model: body.value.model ?? "openclaw",
-      instructions: body.value.instructions ?? null,
-      previous_response_id: body.value.previous_response_id ?? null,
-      metadata: body.value.metadata ?? {},
+      model: body.model ?? "openclaw",
+      instructions: body.instructions ?? null,
+      previous_response_id: body.previous_response_id ?? null,
+      metadata: body.metadata ?? {},
     };
     c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });
-    if (body.value.stream) {
+    if (body.stream) {
       keepOpen(c);
       return streamResponse(handle, meta, onDone);
     }

@@ -2,20 +2,10 @@ import { useEffect, useState } from "preact/hooks";
 import { call, errorText } from "../gateway.ts";
 import { useLoader } from "../use-loader.ts";
 import { formatTime } from "./format.ts";
+import type { ChannelAccountStatus } from "../../../channels/types.ts";
 
-interface AccountStatus {
-  channel: string;
-  accountId: string;
-  enabled: boolean;
-  configured: boolean;
-  running: boolean;
-  connected: boolean;
-  lastError: string | null;
-  lastStartAt: number | null;
-  restarts?: number;
-}
 
-function stateOf(a: AccountStatus): { label: string; tone: string } {
+function stateOf(a: ChannelAccountStatus): { label: string; tone: string } {
   if (!a.enabled) return { label: "disabled", tone: "off" };
   if (!a.configured) return { label: "not configured", tone: "off" };
   if (a.connected) return { label: "connected", tone: "ok" };
@@ -24,7 +14,7 @@ function stateOf(a: AccountStatus): { label: string; tone: string } {
 }
 
 export function ChannelsPage() {
-  const list = useLoader(() => call<{ channels: AccountStatus[] }>("channels.status").then((r) => r.channels));
+  const list = useLoader(() => call<{ channels: ChannelAccountStatus[] }>("channels.status").then((r) => r.channels));
   const [message, setMessage] = useState("");
   const [working, setWorking] = useState("");
   // Poll faster while an account is still connecting, so its new state shows soon after a restart.
@@ -34,7 +24,7 @@ export function ChannelsPage() {
     return () => clearInterval(timer);
   }, [list.reload, starting]);
 
-  const run = async (a: AccountStatus, what: "restart" | "stop") => {
+  const run = async (a: ChannelAccountStatus, what: "restart" | "stop") => {
     const id = `${a.channel}/${a.accountId}`;
     setWorking(id);
     try {

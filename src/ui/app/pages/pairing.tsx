@@ -1,18 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, errorText } from "../gateway.ts";
 import { useLoader } from "../use-loader.ts";
+import type { PairingRequest } from "../../../channels/pairing.ts";
 import { formatTime, relativeTime } from "./format.ts";
 
-interface PairingRequest {
-  channel: string;
-  accountId: string;
-  senderId: string;
-  senderName: string | null;
-  code: string;
-  createdAt: number;
-  expiresAt: number;
-  heldCount: number;
-}
 
 export function PairingPage() {
   const list = useLoader(() => call<{ requests: PairingRequest[] }>("pairing.list", {}).then((r) => r.requests));
