@@ -1,6 +1,6 @@
 // Runs the whole suite with `bun test` and prints the plain line `N passed, N failed` that CI reads,
-export {};
 // keeping bun's exit code. Extra arguments go to `bun test` (a path filter, `-t name`, ...).
+export {};
 const proc = Bun.spawn([process.execPath, "test", ...process.argv.slice(2)], {
   stdout: "inherit",
   stderr: "pipe",

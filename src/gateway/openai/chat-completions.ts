@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import type { AgentEvent, ImagePart, Usage } from "../../agent/types.ts";
+import type { ImagePart, Usage } from "../../agent/types.ts";
 import { SessionError } from "../../sessions/index.ts";
 import { resolveTarget } from "./agent-model.ts";
 import { acceptPost, keepOpen } from "./auth.ts";
@@ -8,13 +8,10 @@ import type { HttpApiDeps } from "./deps.ts";
 import { errorBody, errorResponse, runErrorResponse, statusForRunError } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
 import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
-import { createPuller, createSse } from "./sse.ts";
+import { streamRun, type Sse } from "./sse.ts";
 
 /** `POST /v1/chat/completions` body limit. */
 export const CHAT_BODY_LIMIT = 20 * 1024 * 1024;
-/** How long a stream holds its headers waiting for the first output (so an early failure gets a real status). */
-const HOLD_HEADERS_MS = 1000;
-const KEEPALIVE_MS = 15_000;
 
 const part = z.discriminatedUnion("type", [
   z.object({ type: z.literal("text"), text: z.string() }),
@@ -140,56 +137,23 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
   };
 }
 
-const visible = (e: AgentEvent) => e.type === "text_delta" || e.type === "final" || e.type === "error";
-
-async function streamChat(handle: RunHandle, meta: { id: string; created: number; model: string }, includeUsage: boolean): Promise<Response> {
-  const iterator = handle.events[Symbol.asyncIterator]();
-  const pull = createPuller(iterator);
-  const held: AgentEvent[] = [];
-  const deadline = Date.now() + HOLD_HEADERS_MS;
-  for (;;) {
-    const r = await pull.next(deadline - Date.now());
-    if (r === "timeout") break;
-    if (r.done) break;
-    if (r.value.type === "error" && held.every((e) => !visible(e))) return runErrorResponse(r.value.error);
-    held.push(r.value);
-    if (visible(r.value)) break;
-  }
-  const sse = createSse(() => handle.abort());
-  const chunk = (delta: object, finish: string | null = null) =>
+function streamChat(handle: RunHandle, meta: { id: string; created: number; model: string }, includeUsage: boolean): Promise<Response> {
+  const chunk = (sse: Sse, delta: object, finish: string | null = null) =>
     sse.data({ ...meta, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
-  const keepAlive = setInterval(() => sse.write(": keep-alive\n\n"), KEEPALIVE_MS);
-  const write = (event: AgentEvent): boolean => {
-    if (event.type === "text_delta") chunk({ content: event.text });
-    else if (event.type === "final") {
-      chunk({}, finishReason(event.stopReason));
-      if (includeUsage) sse.data({ ...meta, object: "chat.completion.chunk", choices: [], usage: usageBody(event.usage) });
-      return true;
-    } else if (event.type === "error") {
-      sse.data({ ...errorBody(statusForRunError(event.error), event.error.message, { code: event.error.code }) });
-      return true;
-    }
-    return false;
-  };
-  void (async () => {
-    try {
-      chunk({ role: "assistant", content: "" });
-      let ended = false;
-      for (const event of held) ended ||= write(event);
-      while (!ended && !sse.closed) {
-        const r = await pull.next();
-        if (r === "timeout" || r.done) break;
-        ended = write(r.value);
+  return streamRun(handle, {
+    begin: (sse) => chunk(sse, { role: "assistant", content: "" }),
+    write(sse, event) {
+      if (event.type === "text_delta") chunk(sse, { content: event.text });
+      else if (event.type === "final") {
+        chunk(sse, {}, finishReason(event.stopReason));
+        if (includeUsage) sse.data({ ...meta, object: "chat.completion.chunk", choices: [], usage: usageBody(event.usage) });
+        return true;
+      } else if (event.type === "error") {
+        sse.data({ ...errorBody(statusForRunError(event.error), event.error.message, { code: event.error.code }) });
+        return true;
       }
-      sse.write("data: [DONE]\n\n");
-    } catch (error) {
-      sse.data(errorBody(500, `The run failed: ${error instanceof Error ? error.message : String(error)}`));
-    } finally {
-      clearInterval(keepAlive);
-      sse.close();
-      // Ends a stateless run's generator (its timers) if the client left before the end.
-      void iterator.return?.();
-    }
-  })();
-  return sse.response();
+      return false;
+    },
+    fail: (sse, message) => sse.data(errorBody(500, message)),
+  });
 }

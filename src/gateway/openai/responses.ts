@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AgentEvent, ChatMessage, ImagePart, Usage } from "../../agent/types.ts";
+import type { ChatMessage, ImagePart, Usage } from "../../agent/types.ts";
 import { resolveTarget } from "./agent-model.ts";
 import { acceptPost, keepOpen } from "./auth.ts";
 import { CHAT_BODY_LIMIT, startRun } from "./chat-completions.ts";
@@ -8,10 +8,8 @@ import { errorResponse, runErrorResponse } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
 import { responsesRequestSchema, type ResponsesInputItem, type ResponsesRequest } from "./responses-schema.ts";
 import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
-import { createPuller, createSse } from "./sse.ts";
+import { streamRun, type Sse } from "./sse.ts";
 
-const HOLD_HEADERS_MS = 1000;
-const KEEPALIVE_MS = 15_000;
 /** Stateless responses kept in memory so `previous_response_id` can continue them. */
 const REMEMBERED = 500;
 
@@ -159,73 +157,46 @@ function responseObject(meta: Meta, status: "in_progress" | "completed" | "faile
   };
 }
 
-const visible = (e: AgentEvent) => e.type === "text_delta" || e.type === "final" || e.type === "error";
-
-async function streamResponse(handle: RunHandle, meta: Meta, onDone: (text: string) => void): Promise<Response> {
-  const iterator = handle.events[Symbol.asyncIterator]();
-  const pull = createPuller(iterator);
-  const held: AgentEvent[] = [];
-  const deadline = Date.now() + HOLD_HEADERS_MS;
-  for (;;) {
-    const r = await pull.next(deadline - Date.now());
-    if (r === "timeout" || r.done) break;
-    if (r.value.type === "error" && held.every((e) => !visible(e))) return runErrorResponse(r.value.error);
-    held.push(r.value);
-    if (visible(r.value)) break;
-  }
-  const sse = createSse(() => handle.abort());
+function streamResponse(handle: RunHandle, meta: Meta, onDone: (text: string) => void): Promise<Response> {
   let seq = 0;
-  const emit = (type: string, payload: object) => sse.event(type, { type, sequence_number: seq++, ...payload });
   const itemId = `msg_${meta.id.slice(5)}`;
   const at = { item_id: itemId, output_index: 0, content_index: 0 };
   let text = "";
   let opened = false;
-  const open = () => {
-    if (opened) return;
-    opened = true;
-    emit("response.output_item.added", { output_index: 0, item: messageItem(meta, "", "in_progress") });
-    emit("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
-  };
-  const write = (event: AgentEvent): boolean => {
-    if (event.type === "text_delta") {
-      open();
-      text += event.text;
-      emit("response.output_text.delta", { ...at, delta: event.text, logprobs: [] });
-    } else if (event.type === "final") {
-      const final = event.text || text;
-      open();
-      emit("response.output_text.done", { ...at, text: final, logprobs: [] });
-      emit("response.content_part.done", { ...at, part: { type: "output_text", text: final, annotations: [], logprobs: [] } });
-      emit("response.output_item.done", { output_index: 0, item: messageItem(meta, final, "completed") });
-      emit("response.completed", { response: responseObject(meta, "completed", final, event.usage) });
-      onDone(final);
-      return true;
-    } else if (event.type === "error") {
-      emit("response.failed", { response: responseObject(meta, "failed", undefined, undefined, { code: event.error.code, message: event.error.message }) });
-      return true;
-    }
-    return false;
-  };
-  const keepAlive = setInterval(() => sse.write(": keep-alive\n\n"), KEEPALIVE_MS);
-  void (async () => {
-    try {
-      emit("response.created", { response: responseObject(meta, "in_progress") });
-      emit("response.in_progress", { response: responseObject(meta, "in_progress") });
-      let ended = false;
-      for (const event of held) ended ||= write(event);
-      while (!ended && !sse.closed) {
-        const r = await pull.next();
-        if (r === "timeout" || r.done) break;
-        ended = write(r.value);
+  return streamRun(handle, {
+    begin(sse) {
+      emit(sse, "response.created", { response: responseObject(meta, "in_progress") });
+      emit(sse, "response.in_progress", { response: responseObject(meta, "in_progress") });
+    },
+    write(sse, event) {
+      const open = () => {
+        if (opened) return;
+        opened = true;
+        emit(sse, "response.output_item.added", { output_index: 0, item: messageItem(meta, "", "in_progress") });
+        emit(sse, "response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
+      };
+      if (event.type === "text_delta") {
+        open();
+        text += event.text;
+        emit(sse, "response.output_text.delta", { ...at, delta: event.text, logprobs: [] });
+      } else if (event.type === "final") {
+        const final = event.text || text;
+        open();
+        emit(sse, "response.output_text.done", { ...at, text: final, logprobs: [] });
+        emit(sse, "response.content_part.done", { ...at, part: { type: "output_text", text: final, annotations: [], logprobs: [] } });
+        emit(sse, "response.output_item.done", { output_index: 0, item: messageItem(meta, final, "completed") });
+        emit(sse, "response.completed", { response: responseObject(meta, "completed", final, event.usage) });
+        onDone(final);
+        return true;
+      } else if (event.type === "error") {
+        emit(sse, "response.failed", { response: responseObject(meta, "failed", undefined, undefined, { code: event.error.code, message: event.error.message }) });
+        return true;
       }
-      sse.write("data: [DONE]\n\n");
-    } catch (error) {
-      emit("error", { code: "internal", message: `The run failed: ${error instanceof Error ? error.message : String(error)}`, param: null });
-    } finally {
-      clearInterval(keepAlive);
-      sse.close();
-      void iterator.return?.();
-    }
-  })();
-  return sse.response();
+      return false;
+    },
+    fail: (sse, message) => emit(sse, "error", { code: "internal", message, param: null }),
+  });
+  function emit(sse: Sse, type: string, payload: object) {
+    sse.event(type, { type, sequence_number: seq++, ...payload });
+  }
 }

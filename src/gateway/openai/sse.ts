@@ -1,3 +1,7 @@
+import type { AgentEvent } from "../../agent/types.ts";
+import { runErrorResponse } from "./errors.ts";
+import type { RunHandle } from "./runs.ts";
+
 /** A server-sent-events response the handler writes into; `closed` turns true when the client goes away. */
 export function createSse(onCancel: () => void) {
   const encoder = new TextEncoder();
@@ -86,4 +90,59 @@ export function createPuller<T>(iterator: AsyncIterator<T>) {
       });
     },
   };
+}
+
+const HOLD_HEADERS_MS = 1000;
+const KEEPALIVE_MS = 15_000;
+const visible = (e: AgentEvent) => e.type === "text_delta" || e.type === "final" || e.type === "error";
+
+export interface RunStreamFormat {
+  /** Written once when the stream opens. */
+  begin(sse: Sse): void;
+  /** Writes one run event; returns true for the run's last one. */
+  write(sse: Sse, event: AgentEvent): boolean;
+  /** Writes a failure of the stream itself. */
+  fail(sse: Sse, message: string): void;
+}
+
+/**
+ * Streams a run as SSE in a given format. The headers wait up to 1 s for the first visible event, so a run that
+ * fails before any output gets a real HTTP status instead of a 200 stream; then every event is written, with
+ * keep-alive comments every 15 s and `data: [DONE]` at the end. A client that leaves aborts the run.
+ */
+export async function streamRun(handle: RunHandle, format: RunStreamFormat): Promise<Response> {
+  const iterator = handle.events[Symbol.asyncIterator]();
+  const pull = createPuller(iterator);
+  const held: AgentEvent[] = [];
+  const deadline = Date.now() + HOLD_HEADERS_MS;
+  for (;;) {
+    const r = await pull.next(deadline - Date.now());
+    if (r === "timeout" || r.done) break;
+    if (r.value.type === "error" && held.every((e) => !visible(e))) return runErrorResponse(r.value.error);
+    held.push(r.value);
+    if (visible(r.value)) break;
+  }
+  const sse = createSse(() => handle.abort());
+  const keepAlive = setInterval(() => sse.write(": keep-alive\n\n"), KEEPALIVE_MS);
+  void (async () => {
+    try {
+      format.begin(sse);
+      let ended = false;
+      for (const event of held) ended ||= format.write(sse, event);
+      while (!ended && !sse.closed) {
+        const r = await pull.next();
+        if (r === "timeout" || r.done) break;
+        ended = format.write(sse, r.value);
+      }
+      sse.write("data: [DONE]\n\n");
+    } catch (error) {
+      format.fail(sse, `The run failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearInterval(keepAlive);
+      sse.close();
+      // Ends a stateless run's generator (its timers) if the client left before the end.
+      void iterator.return?.();
+    }
+  })();
+  return sse.response();
 }

@@ -3,7 +3,7 @@ import { call, errorText } from "../gateway.ts";
 import { useLoader } from "../use-loader.ts";
 import { formatTime } from "./format.ts";
 import type { ChannelAccountStatus } from "../../../channels/types.ts";
-
+import { PageHead } from "./page-head.tsx";
 
 function stateOf(a: ChannelAccountStatus): { label: string; tone: string } {
   if (!a.enabled) return { label: "disabled", tone: "off" };
@@ -41,14 +41,7 @@ export function ChannelsPage() {
 
   return (
     <section aria-labelledby="channels-title">
-      <div class="page-head">
-        <h1 id="channels-title">Channels</h1>
-        <button type="button" class="secondary" onClick={list.reload} disabled={list.loading}>
-          Refresh
-        </button>
-      </div>
-      {list.error ? <p class="error" role="alert">{list.error}</p> : null}
-      {message ? <p class="status-line" role="status">{message}</p> : null}
+      <PageHead id="channels-title" title="Channels" list={list} message={message} />
       {list.data && list.data.length === 0 ? (
         <p class="empty">
           No channels configured. Add one under <code>channels</code> on the Config page (e.g. <code>channels.telegram.botToken</code>).

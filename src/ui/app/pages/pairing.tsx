@@ -3,7 +3,7 @@ import { call, errorText } from "../gateway.ts";
 import { useLoader } from "../use-loader.ts";
 import type { PairingRequest } from "../../../channels/pairing.ts";
 import { formatTime, relativeTime } from "./format.ts";
-
+import { PageHead } from "./page-head.tsx";
 
 export function PairingPage() {
   const list = useLoader(() => call<{ requests: PairingRequest[] }>("pairing.list", {}).then((r) => r.requests));
@@ -31,15 +31,9 @@ export function PairingPage() {
 
   return (
     <section aria-labelledby="pairing-title">
-      <div class="page-head">
-        <h1 id="pairing-title">Pairing</h1>
-        <button type="button" class="secondary" onClick={list.reload} disabled={list.loading}>
-          Refresh
-        </button>
-      </div>
-      <p class="hint">People who messaged a bot without access get a code. Approve to let them in; their waiting messages are then answered.</p>
-      {list.error ? <p class="error" role="alert">{list.error}</p> : null}
-      {message ? <p class="status-line" role="status">{message}</p> : null}
+      <PageHead id="pairing-title" title="Pairing" list={list} message={message}>
+        <p class="hint">People who messaged a bot without access get a code. Approve to let them in; their waiting messages are then answered.</p>
+      </PageHead>
       {list.data && list.data.length === 0 ? <p class="empty">No pending pairing requests.</p> : null}
       <ul class="cards">
         {list.data?.map((r) => (

@@ -4,6 +4,7 @@ import { call, errorText, onGatewayEvent } from "../gateway.ts";
 import { go } from "../router.ts";
 import { useLoader } from "../use-loader.ts";
 import { formatTime } from "./format.ts";
+import { PageHead } from "./page-head.tsx";
 
 interface SessionRow {
   key: string;
@@ -34,14 +35,7 @@ export function SessionsPage() {
 
   return (
     <section aria-labelledby="sessions-title">
-      <div class="page-head">
-        <h1 id="sessions-title">Sessions</h1>
-        <button type="button" class="secondary" onClick={list.reload} disabled={list.loading}>
-          Refresh
-        </button>
-      </div>
-      {list.error ? <p class="error" role="alert">{list.error}</p> : null}
-      {message ? <p class="status-line" role="status">{message}</p> : null}
+      <PageHead id="sessions-title" title="Sessions" list={list} message={message} />
       {list.data && list.data.length === 0 ? <p class="empty">No sessions yet: send a message on the Chat page or from a channel.</p> : null}
       <ul class="cards">
         {list.data?.map((s) => (
