@@ -1,3 +1,5 @@
+import { CodedError } from "../errors.ts";
+
 /** What went wrong in the channel layer, as a closed set: branch on `code`, never on the message. */
 export type ChannelErrorCode =
   | "config" // the channel/account config cannot work as written
@@ -7,13 +9,6 @@ export type ChannelErrorCode =
   | "send-failed" // the platform refused or could not be reached
   | "invalid-params"; // a WS method or CLI call got bad input
 
-export class ChannelError extends Error {
+export class ChannelError extends CodedError<ChannelErrorCode> {
   override readonly name = "ChannelError";
-  constructor(
-    readonly code: ChannelErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

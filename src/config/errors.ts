@@ -1,3 +1,5 @@
+import { CodedError } from "../errors.ts";
+
 /** What went wrong with a config, as a closed set: branch on `code`, never on the message. */
 export type ConfigErrorCode = "io" | "parse" | "include" | "env" | "invalid";
 
@@ -7,15 +9,15 @@ export interface ConfigIssue {
   message: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<ConfigErrorCode> {
   override readonly name = "ConfigError";
   constructor(
-    readonly code: ConfigErrorCode,
+    code: ConfigErrorCode,
     message: string,
     readonly issues: ConfigIssue[] = [],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -1,3 +1,4 @@
+import { CodedError } from "../errors.ts";
 import { Database } from "bun:sqlite";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,15 +8,8 @@ import { vec0EmbeddedPath } from "./vec0-embedded.ts";
 
 export type VecErrorCode = "not_found" | "load_failed";
 
-export class VecError extends Error {
+export class VecError extends CodedError<VecErrorCode> {
   override readonly name = "VecError";
-  constructor(
-    readonly code: VecErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** The side effects of loading sqlite-vec; tests may swap them, the defaults are the real ones. */

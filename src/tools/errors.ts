@@ -1,3 +1,5 @@
+import { CodedError } from "../errors.ts";
+
 /** Why a tool refused or failed, as a closed set: branch on `code`, never on the message. */
 export type ToolErrorCode =
   | "invalid_args"
@@ -13,13 +15,6 @@ export type ToolErrorCode =
   | "aborted"
   | "job_not_found";
 
-export class ToolError extends Error {
+export class ToolError extends CodedError<ToolErrorCode> {
   override readonly name = "ToolError";
-  constructor(
-    readonly code: ToolErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
