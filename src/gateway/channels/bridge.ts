@@ -94,14 +94,17 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
       sent.catch((error) => deps.log.warn(`reply to ${delivery.ctx.target.chatId} failed: ${(error as Error).message}`));
       return;
     }
-    if (text.trim()) void replyToOrigin(e.sessionKey, text);
+    if (text.trim()) void replyToOrigin(e.runIds, text);
   });
 
-  /** A run with no live delivery (resumed after a restart) answers where its session came from. */
-  async function replyToOrigin(sessionKey: string, text: string) {
-    const origin = deps.store.get(sessionKey)?.origin;
+  /**
+   * A run with no live delivery (resumed after a restart, or a hook asked to deliver) answers in the chat its own
+   * message came from. Never the session's last chat: a WebChat turn in a session shared with Telegram stays in WebChat.
+   */
+  async function replyToOrigin(runIds: string[], text: string) {
     const manager = deps.manager();
-    if (!origin?.channel || !origin.peerId || !manager) return;
+    const origin = runIds.map((id) => deps.store.getRun(id)?.origin).find((o) => o?.channel && o.peerId);
+    if (!origin?.channel || !origin.peerId || !manager || !manager.status().some((s) => s.channel === origin.channel)) return;
     try {
       await manager.send(origin.channel, { chatId: origin.peerId, threadId: origin.threadId, accountId: origin.accountId }, { text });
     } catch (error) {

@@ -104,7 +104,8 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
     const agentId = hook.agentId ? normalizeAgentId(hook.agentId) : defaultAgentId(config);
     if (!hasAgent(config, agentId)) return fail(404, "unknown_agent", `No agent "${agentId}" is configured: fix agentId or add agents.entries.${agentId}.`);
     const sessionKey = hook.sessionKey?.trim() || hookSessionKey();
-    const origin: SessionOrigin = hook.channel || hook.to ? { channel: hook.channel ?? "hook", peerId: hook.to } : { channel: "hook" };
+    // `deliver` (default true) sends the answer to `channel`/`to` as well; without it the answer stays in the session.
+    const origin: SessionOrigin = hook.deliver !== false && hook.channel && hook.to ? { channel: hook.channel, peerId: hook.to } : { channel: "hook" };
     const { runId } = deps.queue.submit({ sessionKey, agentId, message: hook.message, origin, queueMode: "followup" });
     await deps.queue.committed();
     deps.log.info(`hook${hook.name ? ` "${hook.name}"` : ""}: run ${runId} in ${sessionKey}`);
