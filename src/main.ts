@@ -49,12 +49,27 @@ export async function startGateway(options: StartOptions) {
   };
 
   // Tools: one toolset per agent (its workspace and jobs), filtered by the policy of the moment.
+  let channelManager: import("./channels/index.ts").ChannelManager | undefined;
+  const sendMessage: import("./tools/index.ts").MessageSender = async (request, context) => {
+    const origin = context.sessionKey ? store.get(context.sessionKey)?.origin : undefined;
+    const fromSession = origin?.channel && origin.peerId && origin.channel !== "hook" ? origin : undefined;
+    const channel = request.channel ?? fromSession?.channel;
+    const to = request.to ?? (channel === fromSession?.channel ? fromSession?.peerId : undefined);
+    if (!channel || !to) throw new tools.ToolError("not_found", "This conversation has no channel chat to send to: give channel and to (e.g. telegram and a chat id).");
+    if (!channelManager) throw new tools.ToolError("not_found", "No channels are running in this gateway.");
+    const media = request.media?.map((path) => ({ kind: /\.(png|jpe?g|gif|webp)$/i.test(path) ? ("image" as const) : ("document" as const), path }));
+    const threadId = request.threadId ?? (channel === fromSession?.channel && to === fromSession?.peerId ? fromSession?.threadId : undefined);
+    const sent = await channelManager.send(channel, { chatId: to, threadId, accountId: channel === fromSession?.channel ? fromSession?.accountId : undefined }, { text: request.text, media }, context.signal);
+    return { channel, to, messageId: sent.messageId };
+  };
   const toolsets = new Map<string, ReturnType<typeof tools.createToolset>>();
   const toolsFor = (agentId: string) => {
     const agentInfo = routing.resolveAgent(config(), agentId, { stateDir: paths.stateDir, env });
     let set = toolsets.get(agentId);
-    if (!set) toolsets.set(agentId, (set = tools.createToolset({ workspace: agentInfo.workspace, stateDir: paths.stateDir, config: config(), env })));
-    return tools.applyToolPolicy(set.tools, config(), agentId);
+    if (!set) toolsets.set(agentId, (set = tools.createToolset({ workspace: agentInfo.workspace, stateDir: paths.stateDir, config: config(), env, message: sendMessage })));
+    // The message tool only where a channel is configured: without one it is noise in the prompt.
+    const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
+    return tools.applyToolPolicy(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message"), config(), agentId);
   };
 
   const runner = agent.createAgentRunner({
@@ -111,6 +126,7 @@ export async function startGateway(options: StartOptions) {
   });
 
   const channels = await startChannels({ gateway, db, queue, store, config, log, env, plugins: options.channelPlugins });
+  channelManager = channels.manager;
 
   // http-api: mount here
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner, tools: toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });

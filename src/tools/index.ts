@@ -6,3 +6,4 @@ export { invokeTool, findTool, toolJsonSchema, errorResult } from "./invoke.ts";
 export { resolveWorkspacePath } from "./fs/paths.ts";
 export { JobRegistry, type Job } from "./exec/jobs.ts";
 export { filterTools, applyToolPolicy, applyHttpToolPolicy, TOOL_PROFILES, type ToolPolicy, type ToolProfile } from "./policy.ts";
+export { createMessageTool, type MessageSender, type MessageRequest } from "./message/message-tool.ts";

@@ -8,6 +8,7 @@ import { createEditTool } from "./fs/edit-tool.ts";
 import { createReadTool } from "./fs/read-tool.ts";
 import { createWriteTool } from "./fs/write-tool.ts";
 import type { Tool } from "./types.ts";
+import { createMessageTool, type MessageSender } from "./message/message-tool.ts";
 import { createWebFetchTool, type WebFetchOptions } from "./web-fetch/web-fetch-tool.ts";
 
 export interface ToolsetOptions {
@@ -23,6 +24,8 @@ export interface ToolsetOptions {
   /** Overrides for tests and embedders. */
   exec?: { limits?: ExecLimits; sandboxDeps?: SandboxDeps; maxOutputChars?: number };
   webFetch?: Pick<WebFetchOptions, "lookup" | "fetch" | "timeoutMs" | "maxBytes">;
+  /** Adds the `message` tool, sending through the gateway's channels. */
+  message?: MessageSender;
 }
 
 export interface Toolset {
@@ -61,6 +64,7 @@ export function createToolset(options: ToolsetOptions): Toolset {
       ...options.webFetch,
     }) as Tool,
   ];
+  if (options.message) tools.push(createMessageTool(options.message) as Tool);
   const dispose = () => jobs.killAll();
   options.signal?.addEventListener("abort", dispose, { once: true });
   return { tools, jobs, dispose };

@@ -59,3 +59,27 @@ describe("where answers are delivered", () => {
     expect(sentTexts(703)).toEqual([]);
   });
 });
+
+describe("the message tool", () => {
+  test("the agent's message tool sends to the conversation's own Telegram chat", async () => {
+    let step = 0;
+    e2e = await startE2e({
+      telegram: { dmPolicy: "allowlist", allowFrom: ["704"], streamMode: "off" },
+      llm: { script: () => (step++ === 0 ? { toolCalls: [{ name: "message", args: { text: "A note sent with the message tool" } }] } : { text: "done" }) },
+    });
+    await until(() => e2e!.telegram!.heldPolls() > 0, 5000, "the bot's first long poll");
+    e2e.telegram!.pushMessage({ chatId: 704, text: "send me a note" });
+    const texts = await until(() => (sentTexts(704).length >= 2 ? sentTexts(704) : undefined), 5000, "the note and the answer");
+    expect(texts).toContain("A note sent with the message tool");
+    expect(texts).toContain("done");
+  });
+
+  test("without channels configured the model is not offered the message tool", async () => {
+    e2e = await startE2e({ llm: { text: "hi" } });
+    const { runId } = await e2e.log.client.request<{ runId: string }>("chat.send", { sessionKey: "agent:main:main", message: "hello" });
+    await e2e.log.end(runId);
+    const tools = (e2e.llm.requests[0]!.body as { tools?: { function: { name: string } }[] }).tools ?? [];
+    expect(tools.map((t) => t.function.name)).not.toContain("message");
+    expect(tools.map((t) => t.function.name)).toContain("read");
+  });
+});
