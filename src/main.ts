@@ -62,11 +62,16 @@ export async function startGateway(options: StartOptions) {
     const sent = await channelManager.send(channel, { chatId: to, threadId, accountId: channel === fromSession?.channel ? fromSession?.accountId : undefined }, { text: request.text, media }, context.signal);
     return { channel, to, messageId: sent.messageId };
   };
-  const toolsets = new Map<string, ReturnType<typeof tools.createToolset>>();
+  const toolsets = new Map<string, { config: Config; set: ReturnType<typeof tools.createToolset> }>();
   const toolsFor = (agentId: string) => {
     const agentInfo = routing.resolveAgent(config(), agentId, { stateDir: paths.stateDir, env });
-    let set = toolsets.get(agentId);
-    if (!set) toolsets.set(agentId, (set = tools.createToolset({ workspace: agentInfo.workspace, stateDir: paths.stateDir, config: config(), env, message: sendMessage })));
+    // Rebuilt after a config change (sandbox, web_fetch guard) so it applies at once; background jobs are kept.
+    let entry = toolsets.get(agentId);
+    if (entry?.config !== config()) {
+      const set = tools.createToolset({ workspace: agentInfo.workspace, stateDir: paths.stateDir, config: config(), env, message: sendMessage, jobs: entry?.set.jobs });
+      toolsets.set(agentId, (entry = { config: config(), set }));
+    }
+    const set = entry.set;
     // The message tool only where a channel is configured: without one it is noise in the prompt.
     const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
     return tools.applyToolPolicy(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message"), config(), agentId);
@@ -81,9 +86,9 @@ export async function startGateway(options: StartOptions) {
     logger: { info: (m, d) => log.info(d ? `${m} ${JSON.stringify(d)}` : m), warn: (m, d) => log.warn(d ? `${m} ${JSON.stringify(d)}` : m) },
   });
 
-  const summarise: import("./sessions/index.ts").Summarise = async (messages, signal) => {
+  const summarise: import("./sessions/index.ts").Summarise = async (messages, signal, options) => {
     const transcript = messages.map((m) => `${m.role}: ${"content" in m ? m.content : ""}`).join("\n").slice(-200_000);
-    const prompt = `Summarise this conversation so it can continue without it: the user's goals, decisions, facts, open tasks. Be concise.\n\n${transcript}`;
+    const prompt = `Summarise this conversation so it can continue without it: the user's goals, decisions, facts, open tasks. Be concise.${options?.instructions ? `\nThe user asks: ${options.instructions}` : ""}\n\n${transcript}`;
     for await (const e of runner.runAgent({ message: prompt, maxSteps: 1, mainSession: false, firstRun: false }, { signal })) {
       if (e.type === "final") return e.text;
       if (e.type === "error") throw new Error(e.error.message);
@@ -103,9 +108,10 @@ export async function startGateway(options: StartOptions) {
     maxConcurrent: config().agents?.defaults?.maxConcurrent ?? 4,
     resetPolicy: () => sessions.resetPolicyFromConfig(config()),
     compaction: { settings: compactionSettings, summarise },
-    runTurn: ({ runId, sessionKey, agentId, messages, signal, drainSteering }) =>
+    defaultModel: (agentId) => routing.resolveAgent(config(), agentId, { stateDir: paths.stateDir, env }).model.primary,
+    runTurn: ({ runId, sessionKey, agentId, messages, signal, drainSteering, model }) =>
       runner.runAgent(
-        { runId, sessionKey, agentId, history: messages, firstRun: !messages.some((m) => m.role === "assistant") },
+        { runId, sessionKey, agentId, history: messages, model, firstRun: !messages.some((m) => m.role === "assistant") },
         { signal, drainSteering },
       ),
     onListenerError: (error) => log.warn(`event listener failed: ${(error as Error)?.stack ?? error}`),
@@ -148,7 +154,7 @@ export async function startGateway(options: StartOptions) {
       await stop();
       await queue.close();
       stopBridge();
-      for (const set of toolsets.values()) set.dispose();
+      for (const { set } of toolsets.values()) set.dispose();
       store.close();
     },
   });
@@ -165,10 +171,11 @@ async function startChannels(deps: {
   env: Record<string, string | undefined>;
   plugins?: Record<string, () => Promise<unknown>>;
 }) {
-  const [{ createChannelManager, createPairingStore, createChannelMethods, ChannelError }, { createChannelBridge }, { GatewayError }] = await Promise.all([
+  const [{ createChannelManager, createPairingStore, createChannelMethods, ChannelError }, { createChannelBridge }, { GatewayError }, { hasScope }] = await Promise.all([
     import("./channels/index.ts"),
     import("./gateway/channels/bridge.ts"),
     import("./gateway/errors.ts"),
+    import("./gateway/methods.ts"),
   ]);
   const { gateway, log } = deps;
   const pairing = createPairingStore(deps.db);
@@ -195,7 +202,11 @@ async function startChannels(deps: {
   for (const [name, handler] of Object.entries(createChannelMethods({ manager, pairing }))) {
     gateway.methods.register(name, {
       scope: scopes[name] ?? "operator.admin",
-      handler: async (params) => {
+      handler: async (params, ctx) => {
+        // A media path reads any file the gateway can (its config and keys too): an admin's capability, not write's.
+        if (name === "send" && (params as { media?: unknown[] })?.media?.length && !hasScope(ctx.scopes, "operator.admin")) {
+          throw new GatewayError("FORBIDDEN", "Attaching files by path needs scope operator.admin; send text, or connect with that scope.");
+        }
         try {
           return await handler(params);
         } catch (error) {

@@ -41,7 +41,9 @@ export async function downloadFile(ref: FileRef, options: DownloadOptions, signa
     parts.push(chunk);
   }
   mkdirSync(options.dir, { recursive: true });
-  const ext = extname(ref.fileName ?? file.file_path) || extensionFor(ref.mimeType);
+  // The name is the sender's: only a short, plain extension is kept (a long one made the write fail for good).
+  const named = extname(ref.fileName ?? file.file_path);
+  const ext = /^\.[A-Za-z0-9]{1,10}$/.test(named) ? named : extensionFor(ref.mimeType);
   const path = join(options.dir, `${Date.now()}-${crypto.randomUUID().slice(0, 8)}${ext}`);
   await Bun.write(path, new Blob(parts as BlobPart[]));
   return { ok: true, media: { kind: ref.kind, path, size, ...(ref.mimeType ? { mimeType: ref.mimeType } : {}), ...(ref.fileName ? { fileName: ref.fileName } : {}) } };

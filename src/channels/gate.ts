@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { decideAccess, type AccessPolicy } from "./access.ts";
 import type { PairingStore } from "./pairing.ts";
 import type { Channel, ChannelLogger, InboundContext, InboundHandler, InboundMessage, SendTarget } from "./types.ts";
@@ -35,11 +36,17 @@ export function createInboundGate(deps: GateDeps): (message: InboundMessage) => 
     const approved = (senderId: string) => deps.pairing.isApproved(message.channel, message.accountId, senderId);
     const decision = decideAccess(deps.policy, message, approved);
     if (decision.action === "deliver") return deps.handler(message, contextFor(deps.channel(), message));
+    // Plugins download media before access control; a message that is neither delivered nor held drops its files.
+    const dropMedia = () => {
+      for (const m of message.media) if (/[\\/]media[\\/]inbound[\\/][^\\/]+$/.test(m.path)) rmSync(m.path, { force: true });
+    };
     if (decision.action === "ignore") {
+      dropMedia();
       deps.log.info(`${message.channel}/${message.accountId}: ignored message ${message.messageId} from ${message.sender.id}: ${decision.reason}`);
       return;
     }
     const outcome = deps.pairing.request(message);
+    if (outcome.kind === "too-many") dropMedia();
     if (outcome.kind === "too-many") deps.log.warn(`${message.channel}/${message.accountId}: too many pending pairing requests; refused ${message.sender.id}`);
     else deps.log.info(`${message.channel}/${message.accountId}: pairing ${outcome.kind} for ${message.sender.id} (code ${outcome.code})`);
     if (!outcome.reply) return;

@@ -94,7 +94,7 @@ function resolveIncludes(value: unknown, file: string, chain: string[], depth: n
   if (Array.isArray(value)) return value.map((v) => resolveIncludes(v, file, chain, depth));
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (k !== "$include") out[k] = resolveIncludes(v, file, chain, depth);
+  for (const [k, v] of Object.entries(value)) if (k !== "$include" && !isUnsafeKey(k)) out[k] = resolveIncludes(v, file, chain, depth);
   if (!("$include" in value)) return out;
 
   const spec = value.$include;
@@ -119,8 +119,13 @@ function resolveIncludes(value: unknown, file: string, chain: string[], depth: n
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  for (const [k, v] of Object.entries(over)) if (!isUnsafeKey(k)) out[k] = deepMerge(Object.hasOwn(base, k) ? base[k] : undefined, v);
   return out;
+}
+
+/** Keys that reach an object's prototype when assigned: never merged or set from config input. */
+export function isUnsafeKey(key: string): boolean {
+  return key === "__proto__" || key === "constructor" || key === "prototype";
 }
 
 /** `${VAR}` → env value (upper-case names only); `$${VAR}` → literal `${VAR}`. A missing variable is an error. */

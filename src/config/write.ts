@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { ConfigError } from "./errors.ts";
 import type { Config } from "./schema.ts";
-import { resolveConfig, type LoadOptions } from "./load.ts";
+import { isUnsafeKey, resolveConfig, type LoadOptions } from "./load.ts";
 
 /**
  * Validates the raw config (as it would load: includes and env resolved), then writes the raw form atomically
@@ -22,7 +23,7 @@ export function writeConfig(path: string, config: Record<string, unknown>, optio
 export function getPath(value: unknown, path: string): unknown {
   let cur = value;
   for (const key of splitPath(path)) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;
@@ -32,10 +33,13 @@ export function getPath(value: unknown, path: string): unknown {
 export function setPath(value: unknown, path: string, next: unknown): Record<string, unknown> {
   const keys = splitPath(path);
   if (keys.length === 0) throw new Error("An empty key path cannot be set.");
+  // Walking `__proto__`/`constructor.prototype` would write onto Object.prototype for the whole process.
+  const unsafe = keys.find(isUnsafeKey);
+  if (unsafe) throw new ConfigError("invalid", `The key path "${path}" contains "${unsafe}", which is not a config key: name a real key (openclaw config schema).`);
   const root = structuredClone((value ?? {}) as Record<string, unknown>);
   let cur: Record<string, unknown> = root;
   for (const key of keys.slice(0, -1)) {
-    const child = cur[key];
+    const child = Object.hasOwn(cur, key) ? cur[key] : undefined;
     if (child === null || typeof child !== "object") cur[key] = {};
     cur = cur[key] as Record<string, unknown>;
   }

@@ -37,6 +37,9 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
+/** Addresses with failures (not lockouts) tracked at most; the oldest are forgotten first. */
+const MAX_TRACKED = 10_000;
+
 /**
  * Failed-auth limiter: `maxFailures` (10) per `windowMs` (60 s) per client address, then a `lockoutMs`
  * (300 s) lockout. Loopback addresses are exempt.
@@ -45,6 +48,17 @@ export function createAuthLimiter(options: RateLimitOptions = {}) {
   const { maxFailures = 10, windowMs = 60_000, lockoutMs = 300_000, now = Date.now } = options;
   const failures = new Map<string, number[]>();
   const lockedUntil = new Map<string, number>();
+  let lastSweep = now();
+  // Entries of addresses that never come back would stay for good: drop expired ones once per window, and the
+  // oldest failures beyond a hard cap (a burst from very many addresses).
+  const sweep = (t: number) => {
+    if (t - lastSweep >= windowMs) {
+      lastSweep = t;
+      for (const [a, list] of failures) if (t - list.at(-1)! >= windowMs) failures.delete(a);
+      for (const [a, until] of lockedUntil) if (until <= t) lockedUntil.delete(a);
+    }
+    while (failures.size > MAX_TRACKED) failures.delete(failures.keys().next().value!);
+  };
 
   return {
     /** Milliseconds until the address may try again, or 0 when it may try now. */
@@ -64,9 +78,14 @@ export function createAuthLimiter(options: RateLimitOptions = {}) {
         lockedUntil.set(address, t + lockoutMs);
         failures.delete(address);
       } else failures.set(address, recent);
+      sweep(t);
     },
     recordSuccess(address: string | undefined): void {
       if (address) failures.delete(address);
+    },
+    /** Addresses tracked (failures or lockouts): stays bounded by what happened in the last window/lockout. */
+    get size(): number {
+      return failures.size + lockedUntil.size;
     },
   };
 }

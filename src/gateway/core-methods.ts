@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import JSON5 from "json5";
 import { z } from "zod";
 import { ConfigError } from "../config/errors.ts";
-import { readRawConfig } from "../config/load.ts";
+import { isUnsafeKey, readRawConfig } from "../config/load.ts";
 import { configSchema } from "../config/schema.ts";
 import { setPath, writeConfig } from "../config/write.ts";
 import { VERSION } from "../version.ts";
@@ -60,7 +60,7 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     ]),
     handler: (params) => {
       checkBase(params.baseHash);
-      const next = "raw" in params ? parseRaw(params.raw) : setPath(readRaw(), params.path, params.value);
+      const next = "raw" in params ? parseRaw(params.raw) : asRequestError(() => setPath(readRaw(), params.path, params.value));
       return write(next);
     },
   });
@@ -91,6 +91,15 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     if (hash(text) !== base) throw new GatewayError("INVALID_REQUEST", "The config file changed since you read it (baseHash mismatch); call config.get and retry.");
   }
 
+  function asRequestError<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (error) {
+      if (error instanceof ConfigError) throw new GatewayError("INVALID_REQUEST", error.message);
+      throw error;
+    }
+  }
+
   function write(next: Record<string, unknown>) {
     try {
       writeConfig(paths.configPath, next, { env: gateway.env });
@@ -119,8 +128,9 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
   const out: Record<string, unknown> = typeof target === "object" && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) {
+    if (isUnsafeKey(k)) continue;
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else out[k] = mergePatch(Object.hasOwn(out, k) ? out[k] : undefined, v);
   }
   return out;
 }

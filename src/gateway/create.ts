@@ -11,6 +11,7 @@ import { createEventHub, type EventHub } from "./events.ts";
 import { createHttpApp } from "./http.ts";
 import { acquireLock } from "./lock.ts";
 import { createMethodRegistry, type MethodRegistry } from "./methods.ts";
+import { foreignRequestReason } from "./origin.ts";
 import { resolveGatewaySettings, type GatewaySettings } from "./settings.ts";
 import { createWsHandler, newConnData, startTicks, type ConnData } from "./ws.ts";
 
@@ -71,6 +72,8 @@ export function createGateway(deps: GatewayDeps) {
         port: target.port,
         maxRequestBodySize: 64 * 1024 * 1024,
         fetch(req, srv) {
+          const foreign = foreignRequestReason(req, settings.auth.mode);
+          if (foreign) return Response.json({ error: { message: foreign, type: "forbidden" } }, { status: 403 });
           if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
             const address = srv.requestIP(req)?.address ?? "";
             if (srv.upgrade(req, { data: newConnData(address) })) return undefined;

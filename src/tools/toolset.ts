@@ -26,6 +26,8 @@ export interface ToolsetOptions {
   webFetch?: Pick<WebFetchOptions, "lookup" | "fetch" | "timeoutMs" | "maxBytes">;
   /** Adds the `message` tool, sending through the gateway's channels. */
   message?: MessageSender;
+  /** An existing job registry to share (a toolset rebuilt after a config change keeps its background jobs). */
+  jobs?: JobRegistry;
 }
 
 export interface Toolset {
@@ -37,7 +39,7 @@ export interface Toolset {
 
 /** Builds every built-in tool (before policy) around one job registry. */
 export function createToolset(options: ToolsetOptions): Toolset {
-  const jobs = new JobRegistry();
+  const jobs = options.jobs ?? new JobRegistry();
   const execConfig = options.config?.tools?.exec;
   const maxOutputChars = options.exec?.maxOutputChars;
   const tools: Tool[] = [

@@ -52,17 +52,24 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
       idempotencyKey: `${msg.channel}:${msg.accountId}:${msg.chat.id}:${msg.messageId}`,
       origin: { channel: msg.channel, accountId: msg.accountId, peerId: msg.chat.id, peerKind: msg.chat.kind, threadId: msg.threadId, topicId: msg.topicId },
     });
+    const bareReset = (result.command === "new" || result.command === "reset") && !/^\/\w+\s+\S/.test(msg.text.trim());
+    const typing = new AbortController();
+    // Registered before awaiting the commit: a run that ends at once (no model, instant error) must still find it.
+    if (!result.duplicate && result.command !== "stop" && result.command !== "status" && !bareReset) {
+      const streamMode = (config.channels?.[msg.channel as "telegram"] as { streamMode?: string } | undefined)?.streamMode ?? "partial";
+      deliveries.set(result.runId, { ctx, typing, text: "", draft: streamMode === "partial" ? createDraftStream({ channel: ctx.channel, target: ctx.target }) : undefined });
+    }
     // The durable ack: the channel confirms the update only after this resolves.
     await deps.queue.committed();
     if (result.duplicate) return;
     if (result.command === "stop") return void ctx.reply({ text: "Stopped." }).catch(() => {});
-    if ((result.command === "new" || result.command === "reset") && !/^\/\w+\s+\S/.test(msg.text.trim())) {
-      return void ctx.reply({ text: "New session started." }).catch(() => {});
+    if (bareReset) return void ctx.reply({ text: "New session started." }).catch(() => {});
+    if (result.command === "status") {
+      // The queue answered /status during submit; /compact is delivered below when its summary is done.
+      const done = deps.store.getRun(result.runId)?.outcome;
+      if (done) return void ctx.reply({ text: done.type === "final" ? done.text : `⚠️ ${done.error.message}` }).catch(() => {});
     }
-    const typing = new AbortController();
-    keepTyping(ctx.channel, ctx.target, typing.signal);
-    const streamMode = (config.channels?.[msg.channel as "telegram"] as { streamMode?: string } | undefined)?.streamMode ?? "partial";
-    deliveries.set(result.runId, { ctx, typing, text: "", draft: streamMode === "partial" ? createDraftStream({ channel: ctx.channel, target: ctx.target }) : undefined });
+    if (deliveries.has(result.runId)) keepTyping(ctx.channel, ctx.target, typing.signal);
   };
 
   const unsubscribe = deps.queue.subscribe((e: SessionEvent) => {
@@ -74,9 +81,14 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
       delivery.draft?.update(delivery.text);
       return;
     }
+    if (ev.type === "text_reset" && delivery) {
+      delivery.text = delivery.text.slice(0, Math.max(0, delivery.text.length - ev.chars));
+      delivery.draft?.update(delivery.text);
+      return;
+    }
     if (ev.type !== "final" && ev.type !== "error") return;
-    // Session commands (/stop, /new) are confirmed by onMessage in the chat they came from.
-    if (ev.type === "final" && ev.stopReason === "command") return;
+    // Session commands (/stop, /new, /status) are confirmed by onMessage in the chat they came from; /compact here.
+    if (ev.type === "final" && ev.stopReason === "command" && !delivery) return;
     // A batched turn answers several messages once (through the first); the others stop "typing" too.
     for (const r of e.runIds) {
       const other = deliveries.get(r);
@@ -114,6 +126,8 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
 
   return {
     onMessage,
+    /** Runs still waiting to answer in a chat (0 when idle). */
+    pending: () => deliveries.size,
     close() {
       unsubscribe();
       for (const d of deliveries.values()) d.typing.abort();

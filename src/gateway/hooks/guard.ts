@@ -19,6 +19,16 @@ export function createHookFailureWindow(options: { maxFailures?: number; windowM
     else failures.delete(address);
     return list;
   };
+  let lastSweep = now();
+  // Addresses that never come back are dropped once per window; a burst from very many addresses is capped.
+  const sweep = () => {
+    const t = now();
+    if (t - lastSweep >= windowMs) {
+      lastSweep = t;
+      for (const [a, list] of failures) if (t - list.at(-1)! >= windowMs) failures.delete(a);
+    }
+    while (failures.size > 10_000) failures.delete(failures.keys().next().value!);
+  };
   return {
     /** Milliseconds until the address may try again (0: now). */
     retryAfter(address: string): number {
@@ -26,7 +36,14 @@ export function createHookFailureWindow(options: { maxFailures?: number; windowM
       return list.length >= maxFailures ? Math.max(1, windowMs - (now() - list[0]!)) : 0;
     },
     recordFailure(address: string): void {
-      failures.set(address, [...recent(address), now()]);
+      const list = [...recent(address), now()];
+      failures.delete(address); // re-inserted last, so the map stays ordered by latest failure
+      failures.set(address, list);
+      sweep();
+    },
+    /** Addresses tracked. */
+    get size(): number {
+      return failures.size;
     },
   };
 }

@@ -21,7 +21,12 @@ export function mountModels(app: Hono, deps: HttpApiDeps): void {
   app.get("/v1/models/:id{.+}", (c) => {
     const denied = guard(c);
     if (denied) return denied;
-    const id = decodeURIComponent(c.req.param("id"));
+    const raw = c.req.param("id");
+    // hono has decoded the param already; a second decode of a literal "%" must not throw (500).
+    let id = raw;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {}
     const config = deps.config();
     const agentId = agentFromModel(id, config);
     if (!agentId || !hasAgent(config, agentId)) {
