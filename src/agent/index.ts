@@ -1,5 +1,5 @@
 export { createAgentRunner, DEFAULT_MAX_STEPS, type AgentRunner, type AgentRunnerDeps, type AgentRunRequest } from "./runner.ts";
-export { createCooldownTracker, COOLDOWN_STEPS_MS, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
+export { createCooldownTracker, COOLDOWN_STEPS_MS, MAX_RETRY_AFTER_MS, BILLING_DISABLE_MS, BILLING_DISABLE_MAX_MS, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
 export type { AgentLogger } from "./step.ts";
 export { resolveAgentSettings, DEFAULT_AGENT_ID, type AgentSettings } from "./settings.ts";
 export { assemblePrompt } from "./prompt/assemble.ts";

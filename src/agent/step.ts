@@ -26,8 +26,9 @@ export type StepResult =
 
 /**
  * One model step with failover: each candidate model in order, each of its auth profiles not cooling
- * down; a failed attempt parks its profile (30 s → 1 min → 5 min) and moves on. Aborts and context
- * overflows stop at once. Deltas stream as they arrive, so a retried step may repeat partial text.
+ * down; a failed attempt parks its profile (30 s → 1 min → 5 min, longer for `retry-after` and billing) and
+ * moves on. Aborts and context overflows stop at once. Deltas stream as they arrive; when an attempt that
+ * streamed text fails over, a `text_reset` withdraws that text before the next attempt starts.
  */
 export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequest, "model">): AsyncGenerator<AgentEvent, StepResult> {
   const { runId, logger } = ctx;
@@ -73,11 +74,20 @@ export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequ
       yield { type: "attempt", runId, provider: entry.id, model, attempt, error };
       lastError = error;
       if (failoverAction(error.code) === "stop") return { ok: false, error };
-      const cooldown = ctx.cooldowns.fail(key);
+      // The next attempt answers from scratch: what this one streamed is withdrawn, so no client shows both.
+      if (text) yield { type: "text_reset", runId, chars: text.length };
+      const cooldown = ctx.cooldowns.fail(key, error);
       logger?.warn("model attempt failed", { runId, provider: entry.id, model, profile, attempt, code: error.code, cooldownMs: cooldown, message: error.message });
     }
   }
   if (lastError) return { ok: false, error: lastError };
-  const seconds = Math.ceil(soonest / 1000);
-  return { ok: false, error: runError("rate_limit", `Every configured model is cooling down after recent errors; the next one is available in ${seconds} s.`) };
+  return { ok: false, error: runError("rate_limit", `Every configured model is cooling down after recent errors; the next one is available in ${formatWait(soonest)}.`) };
+}
+
+/** "20 s", "12 min", "5 h": how long until a cooled-down profile is usable again. */
+function formatWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.round((seconds / 3600) * 10) / 10} h`;
 }

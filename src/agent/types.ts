@@ -43,6 +43,8 @@ export interface RunError {
   code: RunErrorCode;
   message: string;
   retryable?: boolean;
+  /** From the provider's `retry-after` header (429/503): how long it asked us to wait, in ms. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -54,6 +56,12 @@ export type AgentEvent =
   /** One model attempt; failover makes several. `error` is set when the attempt failed and the run moved on. */
   | { type: "attempt"; runId: string; provider: string; model: string; attempt: number; error?: RunError }
   | { type: "text_delta"; runId: string; text: string }
+  /**
+   * The last `chars` characters of streamed `text_delta` text are void: a model attempt failed after it had
+   * streamed them and the run is moving on to another attempt, whose text follows. Consumers that show or
+   * accumulate deltas drop those characters; the `final` text never contains them.
+   */
+  | { type: "text_reset"; runId: string; chars: number }
   | { type: "thinking_delta"; runId: string; text: string }
   | { type: "tool_start"; runId: string; toolCallId: string; name: string; args: unknown }
   | { type: "tool_update"; runId: string; toolCallId: string; text: string }

@@ -13,6 +13,7 @@ interface ErrorLike {
   statusCode?: number;
   status?: number;
   responseBody?: string;
+  responseHeaders?: Record<string, string | undefined>;
   code?: string;
   cause?: unknown;
 }
@@ -22,7 +23,37 @@ interface ErrorLike {
  * Branches on status codes and error names first; body text is only a hint for the cases HTTP status
  * does not separate (billing vs rate limit, context overflow).
  */
-export function classifyProviderError(error: unknown, signal?: AbortSignal): RunError {
+export function classifyProviderError(error: unknown, signal?: AbortSignal, now: number = Date.now()): RunError {
+  const classified = classify(error, signal);
+  if (classified.code !== "rate_limit" && classified.code !== "overloaded") return classified;
+  const retryAfterMs = retryAfterFrom((error as ErrorLike | null)?.responseHeaders, now);
+  return retryAfterMs === undefined ? classified : { ...classified, retryAfterMs };
+}
+
+/**
+ * An HTTP `retry-after` value in ms: delay-seconds (`"30"`, `"1.5"`) or an HTTP date (relative to `now`).
+ * Undefined when absent or unreadable; a date in the past is 0.
+ *
+ * @example parseRetryAfter("120", Date.now()) // 120000
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function retryAfterFrom(headers: Record<string, string | undefined> | undefined, now: number): number | undefined {
+  if (!headers || typeof headers !== "object") return undefined;
+  const get = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  // OpenAI also sends `retry-after-ms`, the more precise of the two.
+  const ms = get("retry-after-ms")?.trim();
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.round(Number(ms));
+  return parseRetryAfter(get("retry-after"), now);
+}
+
+function classify(error: unknown, signal?: AbortSignal): RunError {
   if (signal?.aborted) return runError("aborted", "The run was aborted.");
   const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as ErrorLike;
   const status = e.statusCode ?? e.status;

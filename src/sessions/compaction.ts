@@ -26,8 +26,8 @@ export interface CompactionSettings {
   keepRecentTokens?: number;
 }
 
-/** Turns older messages into one summary text; backed by the model in the gateway. */
-export type Summarise = (messages: ChatMessage[], signal: AbortSignal) => Promise<string>;
+/** Turns older messages into one summary text; backed by the model in the gateway. `instructions` come from `/compact <text>`. */
+export type Summarise = (messages: ChatMessage[], signal: AbortSignal, options?: { instructions?: string }) => Promise<string>;
 
 export interface CompactResult {
   messages: ChatMessage[];

@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../agent/types.ts";
+import { executeCompact, type LaneCommand, laneCommandOf, statusText } from "./commands.ts";
 import type { CompactionSettings, Summarise } from "./compaction.ts";
 import { SessionError } from "./errors.ts";
 import { type ResetPolicy, parseChatCommand } from "./reset.ts";
@@ -17,6 +18,8 @@ export interface SessionQueueOptions {
   resetPolicy?: (agentId: string, sessionKey: string) => ResetPolicy;
   compaction?: { settings: (agentId: string) => CompactionSettings | undefined; summarise: Summarise };
   now?: () => number;
+  /** The agent's configured model (`provider/model`), shown by `/status` before the session has used one. */
+  defaultModel?: (agentId: string) => string | undefined;
   /** Called when a subscriber throws; the queue goes on. */
   onListenerError?: (error: unknown) => void;
 }
@@ -30,6 +33,11 @@ export interface SubmitInput {
   queueMode?: QueueMode;
   idempotencyKey?: string;
   origin?: SessionOrigin;
+  /**
+   * `provider/model` for this message's turn only (the agent's fallbacks still follow it). Batched messages use the
+   * latest one given. Kept in memory: a turn re-run after a restart uses the agent's default model.
+   */
+  model?: string;
 }
 
 export interface SubmitResult {
@@ -38,11 +46,14 @@ export interface SubmitResult {
   /** A retry with a known idempotencyKey: nothing new was queued. */
   duplicate?: boolean;
   /** Set when the message was a session command handled by the queue itself. */
-  command?: "new" | "reset" | "stop";
+  command?: "new" | "reset" | "stop" | "compact" | "status";
 }
 
 interface Pending {
   run: RunRecord;
+  model?: string;
+  /** A session command run in the lane instead of a model turn. */
+  command?: LaneCommand;
   /** Runs merged into this one before a crash, re-run together. */
   resume?: RunRecord[];
 }
@@ -108,9 +119,10 @@ export function createSessionQueue(options: SessionQueueOptions) {
 
   function takeBatch(l: Lane): Pending[] {
     const first = l.pending.shift()!;
-    if (first.resume || first.run.queueMode !== "collect") return [first];
+    const joins = (p: Pending | undefined) => !!p && !p.resume && !p.command && p.run.queueMode === "collect";
+    if (!joins(first)) return [first];
     const batch = [first];
-    while (l.pending[0] && !l.pending[0].resume && l.pending[0].run.queueMode === "collect") batch.push(l.pending.shift()!);
+    while (joins(l.pending[0])) batch.push(l.pending.shift()!);
     return batch;
   }
 
@@ -120,7 +132,8 @@ export function createSessionQueue(options: SessionQueueOptions) {
       if (!l || l.active || l.pending.length === 0) continue;
       const batch = takeBatch(l);
       const runs = batch.flatMap((p) => [p.run, ...(p.resume ?? [])]);
-      const task = executeTurn(
+      const command = batch[0]!.command;
+      const task = (command ? runCommand(l, batch[0]!.run, command) : executeTurn(
         {
           store,
           runTurn: options.runTurn,
@@ -135,14 +148,15 @@ export function createSessionQueue(options: SessionQueueOptions) {
           agentId: l.agentId,
           runs,
           resume: !!batch[0]!.resume,
+          model: batch.findLast((p) => p.model)?.model,
           onStart: (turn) => (l.active = turn),
           takeSteering: () => {
-            const steer = l.pending.filter((p) => !p.resume && p.run.queueMode === "steer");
+            const steer = l.pending.filter((p) => !p.resume && !p.command && p.run.queueMode === "steer");
             l.pending = l.pending.filter((p) => !steer.includes(p));
             return steer.map((p) => p.run);
           },
         },
-      ).then(({ outcome, runIds }) => {
+      )).then(({ outcome, runIds }) => {
         l.active = undefined;
         for (const runId of runIds) settle(runId, outcome);
         if (l.pending.length === 0) lanes.delete(l.key);
@@ -170,11 +184,31 @@ export function createSessionQueue(options: SessionQueueOptions) {
     return gone.length;
   }
 
-  /** A session command (/stop, /new) is answered by the queue itself: recorded, and announced as the run's final. */
+  /** A session command (/stop, /new, /status) is answered by the queue itself: recorded, and announced as the run's final. */
   function finishCommand(run: RunRecord, text: string): void {
-    const outcome: RunOutcome = { type: "final", runId: run.runId, text, stopReason: "command" };
-    store.finishTurn({ runIds: [run.runId], sessionKey: run.sessionKey, status: "done", outcome });
+    recordCommand(run, { type: "final", runId: run.runId, text, stopReason: "command" });
+  }
+
+  function recordCommand(run: RunRecord, outcome: RunOutcome): void {
+    const status = outcome.type === "final" ? "done" : outcome.error.code === "aborted" ? "aborted" : "error";
+    store.finishTurn({ runIds: [run.runId], sessionKey: run.sessionKey, status, outcome });
     emit({ sessionKey: run.sessionKey, runId: run.runId, runIds: [run.runId], event: outcome });
+  }
+
+  /** A lane command (/compact) holds the session like a turn, so it never races one; /stop aborts it. */
+  async function runCommand(l: Lane, run: RunRecord, command: LaneCommand): Promise<{ outcome: RunOutcome; runIds: string[] }> {
+    const controller = new AbortController();
+    l.active = { turnRunId: run.runId, runIds: [run.runId], controller, sessionId: store.get(l.key)?.sessionId ?? "", steered: [] };
+    const outcome = await executeCompact({ store, compaction: options.compaction, emit }, run, command, controller.signal);
+    // Shutting down mid-compaction: the run stays queued and recover() runs it again at the next start.
+    if (!(controller.signal.aborted && closed)) {
+      try {
+        store.write(() => recordCommand(run, outcome));
+      } catch {
+        // The store is closing; see above.
+      }
+    }
+    return { outcome, runIds: [run.runId] };
   }
 
   function abort(target: string): boolean {
@@ -212,6 +246,12 @@ export function createSessionQueue(options: SessionQueueOptions) {
       if (!l.active) lanes.delete(l.key);
       return { runId: run.runId, accepted: true, command: "stop" };
     }
+    if (command?.kind === "status") {
+      const waiting = l.pending.length;
+      finishCommand(run, statusText(store, { sessionKey: input.sessionKey, agentId: input.agentId, busy: !!l.active, waiting, model: options.defaultModel?.(input.agentId) }));
+      if (!l.active && waiting === 0) lanes.delete(l.key);
+      return { runId: run.runId, accepted: true, command: "status" };
+    }
     if (command?.kind === "new" || command?.kind === "reset") {
       if (store.get(input.sessionKey)) store.reset(input.sessionKey);
       finishCommand(run, "New session started.");
@@ -220,17 +260,24 @@ export function createSessionQueue(options: SessionQueueOptions) {
         return { runId: run.runId, accepted: true, command: command.kind };
       }
       const follow = store.insertRun({ ...input, runId: undefined, idempotencyKey: undefined, message: { ...stamped, content: command.rest }, queueMode });
-      l.pending.push({ run: follow.run });
+      l.pending.push({ run: follow.run, model: input.model });
       markReady(l);
       pump();
       return { runId: follow.run.runId, accepted: true, command: command.kind };
     }
 
+    if (command?.kind === "compact") {
+      l.pending.push({ run, command });
+      markReady(l);
+      pump();
+      return { runId: run.runId, accepted: true, command: "compact" };
+    }
+
     if (queueMode === "interrupt") {
-      l.pending.unshift({ run });
+      l.pending.unshift({ run, model: input.model });
       l.active?.controller.abort();
     } else {
-      l.pending.push({ run });
+      l.pending.push({ run, model: input.model });
     }
     markReady(l);
     pump();
@@ -283,7 +330,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
           l.pending.splice(at < 0 ? l.pending.length : at, 0, { run, resume: merged.get(run.runId) ?? [] });
           resumed++;
         } else if (run.status === "queued") {
-          l.pending.push({ run });
+          l.pending.push({ run, command: laneCommandOf(run.message, parseChatCommand) });
           queued++;
         }
         markReady(l);

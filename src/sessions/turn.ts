@@ -31,6 +31,8 @@ export interface TurnInput {
   runs: RunRecord[];
   /** Re-running a turn found unfinished after a crash: its user messages are already in the transcript. */
   resume: boolean;
+  /** `provider/model` for this turn only. */
+  model?: string;
   /** Hands over the session's steered messages waiting in the queue. */
   takeSteering: () => RunRecord[];
   onStart: (turn: ActiveTurn) => void;
@@ -91,7 +93,7 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
       return taken.map((r) => r.message);
     };
 
-    const events = deps.runTurn({ runId: turnRunId, sessionKey, agentId, messages, signal: turn.controller.signal, drainSteering });
+    const events = deps.runTurn({ runId: turnRunId, sessionKey, agentId, messages, signal: turn.controller.signal, drainSteering, ...(input.model ? { model: input.model } : {}) });
     for await (const raw of events) {
       const event = { ...raw, runId: turnRunId } as AgentEvent;
       // The answer (an assistant message without tool calls, the turn's last) is written with the turn's end, in

@@ -76,6 +76,8 @@ export type RunTurn = (input: {
   messages: ChatMessage[];
   signal: AbortSignal;
   drainSteering: () => ChatMessage[];
+  /** `provider/model` asked for with the message (`SubmitInput.model`); the agent's default when absent. */
+  model?: string;
 }) => AsyncIterable<AgentEvent>;
 
 /** Emitted when compaction summarised older turns before a run. */

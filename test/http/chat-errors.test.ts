@@ -72,7 +72,7 @@ test("a missing bearer token is a 401", async () => {
 });
 
 test("an address locked out by the auth limiter gets 429 with Retry-After", async () => {
-  const locked = { retryAfter: () => 30_000, recordFailure() {}, recordSuccess() {} };
+  const locked = { retryAfter: () => 30_000, recordFailure() {}, recordSuccess() {}, size: 1 };
   const api = await setup({ limiter: locked });
   const res = await post(chatUrl(api), hi);
   expect(res.headers.get("retry-after")).toBe("30");

@@ -6,7 +6,8 @@ export const CHAT_EVENTS = ["chat", "session.tool", "agent", "sessions.changed"]
 
 /**
  * Fans the queue's run events out to WebSocket clients in OpenClaw's shapes: `chat` (delta/final/aborted/error
- * with a per-run `seq`), `session.tool` (tool start/update/result), `agent` (every event as is) and
+ * with a per-run `seq`; a delta with `reset: true` withdraws the last `resetChars` characters of streamed text after a
+ * failover), `session.tool` (tool start/update/result), `agent` (every event as is) and
  * `sessions.changed` when a turn ends.
  */
 export function bridgeSessionEvents(queue: SessionQueue, hub: EventHub): () => void {
@@ -23,6 +24,10 @@ export function bridgeSessionEvents(queue: SessionQueue, hub: EventHub): () => v
     switch (ev.type) {
       case "text_delta":
         hub.broadcast("chat", { runId, runIds, sessionKey, seq: next(runId), state: "delta", deltaText: ev.text });
+        break;
+      case "text_reset":
+        // A failed-over attempt's partial text is void: drop the last `resetChars` characters shown, then keep appending.
+        hub.broadcast("chat", { runId, runIds, sessionKey, seq: next(runId), state: "delta", reset: true, resetChars: ev.chars, deltaText: "" });
         break;
       case "tool_start":
         hub.broadcast("session.tool", { runId, sessionKey, phase: "start", toolCallId: ev.toolCallId, name: ev.name, args: ev.args });

@@ -18,6 +18,8 @@ export interface ChatMethodDeps {
 const queueMode = z.enum(["collect", "followup", "steer", "interrupt"]).optional();
 const imagePart = z.object({ mediaType: z.string(), data: z.string() });
 const sessionKey = z.string().min(1);
+/** A per-message model override: `provider/model`, as in `agents.defaults.model`. */
+const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, 'model must be "provider/model", e.g. "anthropic/claude-sonnet-4-5"').optional();
 
 /** chat.*, sessions.*, agent, agent.wait and models.list: everything that runs or reads a session. */
 export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
@@ -32,7 +34,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
     return id;
   };
 
-  const submit = (params: { sessionKey: string; message: string; images?: z.infer<typeof imagePart>[]; agentId?: string; idempotencyKey?: string; queueMode?: z.infer<typeof queueMode> }) => {
+  const submit = (params: { sessionKey: string; message: string; images?: z.infer<typeof imagePart>[]; agentId?: string; idempotencyKey?: string; queueMode?: z.infer<typeof queueMode>; model?: string }) => {
     try {
       return queue.submit({
         sessionKey: params.sessionKey,
@@ -40,6 +42,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
         message: { role: "user", content: params.message, images: params.images, timestamp: Date.now() },
         idempotencyKey: params.idempotencyKey,
         queueMode: params.queueMode,
+        ...(params.model ? { model: params.model } : {}),
       });
     } catch (error) {
       if (error instanceof SessionError) throw new GatewayError(error.code === "closed" ? "UNAVAILABLE" : "INVALID_REQUEST", error.message, { retryable: error.code === "closed" });
@@ -56,6 +59,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
       idempotencyKey: z.string().optional(),
       agentId: z.string().optional(),
       queueMode,
+      model: modelRef,
     }),
     handler: async (p) => {
       const result = submit(p);
@@ -158,6 +162,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
       sessionKey: z.string().optional(),
       idempotencyKey: z.string().optional(),
       queueMode,
+      model: modelRef,
     }),
     handler: async (p) => {
       const agentId = normalizeAgentId(p.agentId ?? defaultAgentId(deps.config()));

@@ -123,6 +123,7 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
     let text = "";
     for await (const event of handle.events) {
       if (event.type === "text_delta") text += event.text;
+      else if (event.type === "text_reset") text = text.slice(0, Math.max(0, text.length - event.chars));
       else if (event.type === "error") return runErrorResponse(event.error);
       else if (event.type === "final") {
         return Response.json({

@@ -96,6 +96,20 @@ const HOLD_HEADERS_MS = 1000;
 const KEEPALIVE_MS = 15_000;
 const visible = (e: AgentEvent) => e.type === "text_delta" || e.type === "final" || e.type === "error";
 
+/**
+ * SSE bytes cannot be taken back: when the model broke off after streaming text and the run fails over
+ * (`text_reset`), the stream ends with this error instead of appending a second answer to the first's start.
+ */
+const brokenOff = (runId: string): AgentEvent => ({
+  type: "error",
+  runId,
+  error: {
+    code: "provider",
+    retryable: true,
+    message: "The model's answer broke off after part of it was streamed; the text above is incomplete and cannot be taken back. Retry the request.",
+  },
+});
+
 export interface RunStreamFormat {
   /** Written once when the stream opens. */
   begin(sse: Sse): void;
@@ -108,7 +122,8 @@ export interface RunStreamFormat {
 /**
  * Streams a run as SSE in a given format. The headers wait up to 1 s for the first visible event, so a run that
  * fails before any output gets a real HTTP status instead of a 200 stream; then every event is written, with
- * keep-alive comments every 15 s and `data: [DONE]` at the end. A client that leaves aborts the run.
+ * keep-alive comments every 15 s and `data: [DONE]` at the end. A client that leaves aborts the run. A failover
+ * after streamed text ends the stream with an error (a stateless run stops; a session run finishes in its session).
  */
 export async function streamRun(handle: RunHandle, format: RunStreamFormat): Promise<Response> {
   const iterator = handle.events[Symbol.asyncIterator]();
@@ -132,7 +147,7 @@ export async function streamRun(handle: RunHandle, format: RunStreamFormat): Pro
       while (!ended && !sse.closed) {
         const r = await pull.next();
         if (r === "timeout" || r.done) break;
-        ended = format.write(sse, r.value);
+        ended = format.write(sse, r.value.type === "text_reset" ? brokenOff(r.value.runId) : r.value);
       }
       sse.write("data: [DONE]\n\n");
     } catch (error) {

@@ -22,6 +22,9 @@ export interface ChatEventPayload {
   sessionKey?: string;
   state?: "delta" | "final" | "aborted" | "error";
   deltaText?: string;
+  /** On a delta: the last `resetChars` characters streamed so far are void (a failover); all of them when absent. */
+  reset?: boolean;
+  resetChars?: number;
   text?: string;
   errorMessage?: string;
 }
@@ -72,12 +75,20 @@ function lastStreaming(items: ChatItem[]): number {
   return last?.kind === "assistant" && last.streaming ? i : -1;
 }
 
-/** Applies a `chat` event: deltas grow the streaming answer; final/aborted/error close it. Returns a new list. */
+/** Applies a `chat` event: deltas grow the streaming answer (a reset delta cuts it back); final/aborted/error close it. Returns a new list. */
 export function applyChatEvent(items: ChatItem[], e: ChatEventPayload): ChatItem[] {
   const next = items.slice();
   const open = lastStreaming(next);
   switch (e.state) {
     case "delta": {
+      if (e.reset && open >= 0) {
+        const item = next[open] as Extract<ChatItem, { kind: "assistant" }>;
+        const keep = e.resetChars === undefined ? 0 : Math.max(0, item.text.length - e.resetChars);
+        if (keep > 0) next[open] = { ...item, text: item.text.slice(0, keep) };
+        else next.splice(open, 1);
+        if (!e.deltaText) return next;
+        return applyChatEvent(next, { ...e, reset: false });
+      }
       if (!e.deltaText) return items;
       if (open >= 0) {
         const item = next[open] as Extract<ChatItem, { kind: "assistant" }>;
