@@ -302,11 +302,23 @@ export function createSessionQueue(options: SessionQueueOptions) {
       const run = store.getRun(runId);
       if (!run) return Promise.reject(new SessionError("unknown_run", `No run "${runId}": it was never submitted to this gateway.`));
       if (run.outcome) return Promise.resolve(run.outcome);
+      if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise((resolve, reject) => {
+        // A waiter that gives up (its signal aborts) leaves nothing behind: neither its resolver nor its listener.
+        const onAbort = () => {
+          const list = waiters.get(runId)?.filter((w) => w !== done);
+          if (list?.length) waiters.set(runId, list);
+          else waiters.delete(runId);
+          reject(signal!.reason);
+        };
+        const done = (outcome: RunOutcome) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(outcome);
+        };
         const list = waiters.get(runId) ?? [];
-        list.push(resolve);
+        list.push(done);
         waiters.set(runId, list);
-        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        signal?.addEventListener("abort", onAbort, { once: true });
       });
     },
 
@@ -337,6 +349,13 @@ export function createSessionQueue(options: SessionQueueOptions) {
       }
       pump();
       return { resumed, queued };
+    },
+
+    /** How many callers are waiting on runs (for leak checks). */
+    get waiting(): number {
+      let n = 0;
+      for (const list of waiters.values()) n += list.length;
+      return n;
     },
 
     /** Resolves once every accepted message so far is committed: await it before acknowledging one. */

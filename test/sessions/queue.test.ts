@@ -224,3 +224,32 @@ describe("session queue", () => {
     expect(() => send("hi")).toThrow(/shut down/);
   });
 });
+
+describe("waiting on runs", () => {
+  test("wait with an already-aborted signal rejects at once", async () => {
+    const { queue, fake } = setup();
+    const { runId } = queue.submit({ sessionKey: K, agentId: "main", message: "hi" });
+    await expect(queue.wait(runId, AbortSignal.abort(new Error("gone")))).rejects.toThrow("gone");
+    await fake.untilTurns(1);
+    await queue.close();
+  });
+
+  test("a waiter that aborts leaves no resolver behind", async () => {
+    const { queue, fake } = setup();
+    const { runId } = queue.submit({ sessionKey: K, agentId: "main", message: "hi" });
+    for (let i = 0; i < 50; i++) {
+      const controller = new AbortController();
+      const waiting = queue.wait(runId, controller.signal);
+      controller.abort(new Error("client left"));
+      await waiting.catch(() => {});
+    }
+    expect(queue.waiting).toBe(0);
+    await fake.untilTurns(1);
+    const done = queue.wait(runId);
+    expect(queue.waiting).toBe(1);
+    fake.turns[0]!.finish();
+    expect((await done).type).toBe("final");
+    expect(queue.waiting).toBe(0);
+    await queue.close();
+  });
+});
