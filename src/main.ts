@@ -134,6 +134,7 @@ export async function startGateway(options: StartOptions) {
   const channels = await startChannels({ gateway, db, queue, store, config, log, env, plugins: options.channelPlugins });
   channelManager = channels.manager;
 
+  const stopIdleGc = collectWhenIdle(gateway.app, queue);
   // http-api: mount here
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner, tools: toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });
   mountControlUi(gateway.app, getUiAsset);
@@ -154,10 +155,37 @@ export async function startGateway(options: StartOptions) {
       await stop();
       await queue.close();
       stopBridge();
+      stopIdleGc();
       for (const { set } of toolsets.values()) set.dispose();
       store.close();
     },
   });
+}
+
+/**
+ * After a burst of work, once nothing has happened for 2 s, runs one full GC so the allocator can hand the burst's
+ * memory back to the system. Never more than every 10 s.
+ */
+function collectWhenIdle(app: import("hono").Hono, queue: import("./sessions/index.ts").SessionQueue): () => void {
+  let lastActivity = 0;
+  let lastGc = Date.now();
+  app.use(async (_c, next) => {
+    lastActivity = Date.now();
+    await next();
+  });
+  const unsubscribe = queue.subscribe(() => (lastActivity = Date.now()));
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (lastActivity > lastGc && now - lastActivity > 2000 && now - lastGc > 10_000) {
+      lastGc = now;
+      Bun.gc(true);
+    }
+  }, 1000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
 }
 
 /** Channels: the manager, pairing store, bridge to sessions and their WS methods. Plugins load lazily. */
