@@ -30,10 +30,16 @@ export async function runAgentViaGateway(args: AgentArgs, io: CliIo, signal?: Ab
     const live = io.out === processIo.out;
     let streamed = "";
     const handle = (frame: EventFrame) => {
-      const p = frame.payload as { runId?: string; runIds?: string[]; state?: string; deltaText?: string; text?: string; errorMessage?: string; phase?: string; name?: string; isError?: boolean };
+      const p = frame.payload as { runId?: string; runIds?: string[]; state?: string; deltaText?: string; reset?: boolean; resetChars?: number; text?: string; errorMessage?: string; phase?: string; name?: string; isError?: boolean };
       if (!p?.runId || !(runIds.includes(p.runId) || p.runIds?.some((r) => runIds.includes(r)))) return;
       if (args.json) {
         if (frame.event === "agent") io.out(JSON.stringify((p as { event?: unknown }).event));
+      } else if (frame.event === "chat" && p.state === "delta" && p.reset) {
+        // The model failed over after streaming part of an answer: that part is void. A terminal can't unprint it,
+        // so say so and start the answer again on a new line.
+        streamed = streamed.slice(0, Math.max(0, streamed.length - (p.resetChars ?? streamed.length)));
+        if (live) process.stdout.write("\n");
+        io.err("(the model failed over; the answer starts again)");
       } else if (frame.event === "chat" && p.state === "delta" && p.deltaText) {
         if (live) process.stdout.write(p.deltaText);
         streamed += p.deltaText;

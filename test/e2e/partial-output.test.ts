@@ -41,3 +41,23 @@ test("a failover after streamed text shows only the second answer on WebSocket, 
     state.cleanup();
   }
 }, 15_000);
+
+test("openclaw agent -m prints only the second answer after a failover, and says the answer restarted", async () => {
+  const { runAgentViaGateway } = await import("../../src/cli/agent.ts");
+  const { captureIo } = await import("../../src/cli/io.ts");
+  const { TOKEN } = await import("./helpers.ts");
+  const llm = startFakeOpenAI({ script: (_req, i) => (i === 0 ? { text: "partial words that never finish", cutAfter: 3, delayMs: 5 } : { text: SECOND }) });
+  const state = writeState(llm, { config: { models: { providers: { fake: llm.providerConfig({ apiKey: ["key-1", "key-2"] }) } } } });
+  const boot = await bootGateway(state);
+  try {
+    const cli = captureIo();
+    expect(await runAgentViaGateway({ message: "hello", url: boot.wsUrl, token: TOKEN }, cli.io)).toBe(0);
+    expect(cli.stdout()).toBe(SECOND);
+    expect(cli.stderr()).toContain("the answer starts again");
+  } finally {
+    boot.log.client.close();
+    await boot.gateway.stop();
+    await llm.stop();
+    state.cleanup();
+  }
+});
