@@ -4,8 +4,8 @@ import type { ChannelManager, InboundContext, InboundHandler, InboundMessage } f
 import { createDraftStream, keepTyping, type DraftStream } from "../../channels/index.ts";
 import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../log.ts";
-import { resolveRoute } from "../../routing/index.ts";
-import type { SessionEvent, SessionQueue, SessionStore } from "../../sessions/index.ts";
+import { resolveRoute, RoutingError } from "../../routing/index.ts";
+import { SessionError, type SessionEvent, type SessionQueue, type SessionStore } from "../../sessions/index.ts";
 
 export interface ChannelBridgeDeps {
   config(): Config;
@@ -34,7 +34,22 @@ const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export function createChannelBridge(deps: ChannelBridgeDeps) {
   const deliveries = new Map<string, Delivery>();
 
+  /**
+   * A message our own rules refuse (no such agent, nothing to send) would fail the same way on every redelivery and
+   * block the channel: tell the sender why and count it as handled. Anything else (the database) is thrown, so the
+   * channel retries it and nothing accepted is lost.
+   */
   const onMessage: InboundHandler = async (msg, ctx) => {
+    try {
+      await accept(msg, ctx);
+    } catch (error) {
+      if (!(error instanceof RoutingError || (error instanceof SessionError && error.code === "invalid_message"))) throw error;
+      deps.log.warn(`${msg.channel}/${msg.accountId}: message ${msg.messageId} from ${msg.sender.id} refused: ${error.message}`);
+      await ctx.reply({ text: `⚠️ This message could not be handled: ${error.message}` }).catch(() => {});
+    }
+  };
+
+  const accept: InboundHandler = async (msg, ctx) => {
     const config = deps.config();
     const direct = msg.chat.kind === "direct";
     const route = resolveRoute(config, {
