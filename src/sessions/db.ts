@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -61,7 +61,11 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * that is the durability promised, inbox writes included (not a power cut: that would need an fsync per commit).
  */
 export function openStateDatabase(path: string): Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Transcripts are private: create the file 0600 (SQLite gives its -wal and -shm files the same mode).
+    closeSync(openSync(path, "a", 0o600));
+  }
   const db = new Database(path, { create: true, strict: true });
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");

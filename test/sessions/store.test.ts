@@ -125,3 +125,19 @@ describe("transcript export", () => {
     expect(lines[3]).toMatchObject({ parentId: lines[2].id, message: { role: "toolResult", toolCallId: "c1", toolName: "read", content: [{ type: "text", text: "A" }], isError: false } });
   });
 });
+
+test("the state database and its WAL files are private to the owner (0600)", async () => {
+  const { mkdtempSync, statSync, existsSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { openStateDatabase } = await import("../../src/sessions/index.ts");
+  const dir = mkdtempSync(join(tmpdir(), "oc-perm-"));
+  const db = openStateDatabase(join(dir, "state.db"));
+  db.exec("CREATE TABLE IF NOT EXISTS t (x)");
+  for (const name of ["state.db", "state.db-wal", "state.db-shm"]) {
+    const file = join(dir, name);
+    if (existsSync(file)) expect(statSync(file).mode & 0o777).toBe(0o600);
+  }
+  expect(existsSync(join(dir, "state.db-wal"))).toBe(true);
+  db.close();
+});
