@@ -55,11 +55,13 @@ export async function compactHistory(
   settings: CompactionSettings,
   summarise: Summarise,
   signal: AbortSignal,
+  /** `items`' messages and their `estimateHistoryTokens`, when the caller already has them. */
+  known?: { messages: ChatMessage[]; tokens: number },
 ): Promise<CompactResult> {
   const budget = settings.contextWindow - (settings.reserveTokens ?? DEFAULT_RESERVE_TOKENS);
   const keepRecent = Math.min(settings.keepRecentTokens ?? DEFAULT_KEEP_RECENT_TOKENS, Math.max(budget, 0));
-  const original = items.map((i) => i.message);
-  const tokensBefore = estimateHistoryTokens(original);
+  const original = known?.messages ?? items.map((i) => i.message);
+  const tokensBefore = known?.tokens ?? estimateHistoryTokens(original);
   if (tokensBefore <= budget) return { messages: original, pruned: 0, summarisedMessages: 0 };
 
   // Where the recent part starts: walk back until keepRecent tokens, then back to a non-tool message.

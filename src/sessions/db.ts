@@ -99,6 +99,8 @@ export function migrate(db: Database): void {
  */
 export interface CommitBatch {
   write<T>(fn: () => T): T;
+  /** Like `write` without the savepoint: for `fn`s that are one statement (atomic by themselves) or make their own. */
+  join<T>(fn: () => T): T;
   committed(): Promise<void>;
   flush(): void;
 }
@@ -126,14 +128,21 @@ export function commitBatch(db: Database): CommitBatch {
     }
     for (const w of settled) w.resolve();
   };
+  const begin = () => {
+    if (!open && !db.inTransaction) {
+      db.exec("BEGIN IMMEDIATE");
+      open = true;
+      setImmediate(flush);
+    }
+  };
   const batch: CommitBatch = {
     write(fn) {
-      if (!open && !db.inTransaction) {
-        db.exec("BEGIN IMMEDIATE");
-        open = true;
-        setImmediate(flush);
-      }
+      begin();
       return db.transaction(fn)();
+    },
+    join(fn) {
+      begin();
+      return fn();
     },
     committed: () => (open ? new Promise((resolve, reject) => waiters.push({ resolve, reject })) : Promise.resolve()),
     flush,

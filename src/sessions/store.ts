@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { ChatMessage, Usage } from "../agent/types.ts";
 import { commitBatch, migrate, openStateDatabase } from "./db.ts";
+import { estimateHistoryTokens, estimateTokens } from "./compaction.ts";
 import { renderTranscriptJsonl } from "./export.ts";
 import { chatMessageSchema, compactionSchema, originSchema, outcomeSchema, parseColumn } from "./persisted.ts";
 import type { CompactionData, QueueMode, RunOutcome, RunRecord, RunStatus, SessionOrigin, SessionRecord, TranscriptEntry } from "./types.ts";
@@ -116,6 +117,11 @@ export function createSessionStore(options: SessionStoreOptions) {
     markFinished: db.query(
       `UPDATE runs SET status = $status, finished_at = $now, outcome = $outcome WHERE run_id = $runId AND status IN ('queued', 'running')`,
     ),
+    touchSession: db.query<unknown, [number, string]>("UPDATE sessions SET updated_at = ? WHERE key = ?"),
+    setOrigin: db.query<unknown, [string, string]>("UPDATE sessions SET origin = ? WHERE key = ?"),
+    addUsage: db.query<unknown, [number, number, number, string | null, string]>(
+      `UPDATE sessions SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, model = COALESCE(?, model) WHERE key = ?`,
+    ),
   };
 
   function get(key: string): SessionRecord | undefined {
@@ -166,12 +172,21 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   // Parsed transcripts of recently used sessions: a turn reads only the entries added since the last one.
   // Entries are append-only except `discardPartialTurn` and `delete`, which drop the cache.
-  const transcripts = new Map<string, { entries: TranscriptEntry[]; lastSeq: number }>();
+  const transcripts = new Map<string, CachedTranscript>();
   const TRANSCRIPT_CACHE_SESSIONS = 64;
 
   function transcript(key: string, opts: { sessionId?: string } = {}): TranscriptEntry[] {
+    return cachedTranscript(key, opts).slice();
+  }
+
+  /** The cached entries themselves (callers must not change them). */
+  function cachedTranscript(key: string, opts: { sessionId?: string }): TranscriptEntry[] {
+    return cachedSession(key, opts)?.entries ?? [];
+  }
+
+  function cachedSession(key: string, opts: { sessionId?: string }): CachedTranscript | undefined {
     const sessionId = opts.sessionId ?? get(key)?.sessionId;
-    if (!sessionId) return [];
+    if (!sessionId) return undefined;
     let cached = transcripts.get(sessionId);
     if (cached) transcripts.delete(sessionId);
     else cached = { entries: [], lastSeq: 0 };
@@ -180,12 +195,55 @@ export function createSessionStore(options: SessionStoreOptions) {
     const newer = q.entriesAfter.all(sessionId, cached.lastSeq);
     for (const row of newer) cached.entries.push(toEntry(row));
     if (newer.length) cached.lastSeq = newer.at(-1)!.seq;
-    return cached.entries.slice();
+    return cached;
   }
 
   /** The model's context: the latest compaction summary, then every message from its first kept entry on. */
   function history(key: string, opts: { sessionId?: string } = {}): HistoryItem[] {
-    const entries = transcript(key, opts);
+    return cachedContext(key, opts).items.slice();
+  }
+
+  /**
+   * `history` with its messages and their estimated tokens, kept up to date a turn at a time: a turn that adds
+   * messages (no compaction) only appends them instead of rebuilding the whole context.
+   */
+  function historyContext(key: string, opts: { sessionId?: string } = {}): { items: HistoryItem[]; messages: ChatMessage[]; tokens: number } {
+    const context = cachedContext(key, opts);
+    return { items: context.items.slice(), messages: context.messages.slice(), tokens: context.tokens };
+  }
+
+  function cachedContext(key: string, opts: { sessionId?: string }): CachedContext {
+    const cached = cachedSession(key, opts);
+    if (!cached) return { items: [], messages: [], tokens: 0, seen: 0 };
+    const { entries } = cached;
+    let context = cached.context;
+    if (context) {
+      for (let i = context.seen; i < entries.length; i++) {
+        if (entries[i]!.kind === "compaction") {
+          context = undefined;
+          break;
+        }
+      }
+    }
+    if (!context) {
+      const items = buildHistory(entries);
+      const messages = items.map((h) => h.message);
+      context = { items, messages, tokens: estimateHistoryTokens(messages), seen: entries.length };
+    } else {
+      for (let i = context.seen; i < entries.length; i++) {
+        const e = entries[i]!;
+        if (e.kind !== "message") continue;
+        context.items.push({ entryId: e.id, message: e.message });
+        context.messages.push(e.message);
+        context.tokens += estimateTokens(e.message);
+      }
+      context.seen = entries.length;
+    }
+    cached.context = context;
+    return context;
+  }
+
+  function buildHistory(entries: TranscriptEntry[]): HistoryItem[] {
     let from = 0;
     let summary: HistoryItem | undefined;
     for (let i = entries.length - 1; i >= 0; i--) {
@@ -197,7 +255,10 @@ export function createSessionStore(options: SessionStoreOptions) {
       break;
     }
     const out: HistoryItem[] = summary ? [summary] : [];
-    for (const e of entries.slice(from)) if (e.kind === "message") out.push({ entryId: e.id, message: e.message });
+    for (let i = from; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.kind === "message") out.push({ entryId: e.id, message: e.message });
+    }
     return out;
   }
 
@@ -244,6 +305,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     },
     transcript,
     history,
+    historyContext,
 
     /** OpenClaw's JSONL transcript of the key's current (or given) session. */
     exportTranscript(key: string, opts: { sessionId?: string; cwd?: string } = {}): string {
@@ -299,13 +361,15 @@ export function createSessionStore(options: SessionStoreOptions) {
     startTurn(input: { turnRunId: string; runs: RunRecord[]; sessionKey: string; agentId: string; origin?: SessionOrigin; resume?: boolean }) {
       return db.transaction(() => {
         const session = ensure({ key: input.sessionKey, agentId: input.agentId, origin: input.origin });
-        if (input.origin) db.query("UPDATE sessions SET origin = ? WHERE key = ?").run(JSON.stringify(input.origin), input.sessionKey);
+        if (input.origin) q.setOrigin.run(JSON.stringify(input.origin), input.sessionKey);
         for (const run of input.runs) {
           q.markStarted.run({ now: now(), sessionId: session.sessionId, mergedInto: run.runId === input.turnRunId ? null : input.turnRunId, runId: run.runId });
           if (!input.resume) appendMessage({ sessionKey: input.sessionKey, sessionId: session.sessionId, runId: input.turnRunId, message: run.message });
         }
-        db.query("UPDATE sessions SET updated_at = ? WHERE key = ?").run(now(), input.sessionKey);
-        return get(input.sessionKey)!;
+        const updatedAt = now();
+        q.touchSession.run(updatedAt, input.sessionKey);
+        // Without a new origin, what a fresh read would return, without reading again.
+        return input.origin ? get(input.sessionKey)! : { ...session, updatedAt };
       })();
     },
 
@@ -325,9 +389,7 @@ export function createSessionStore(options: SessionStoreOptions) {
         for (const runId of input.runIds) {
           q.markFinished.run({ status: input.status, now: now(), outcome: JSON.stringify({ ...input.outcome, runId }), runId });
         }
-        db.query(
-          `UPDATE sessions SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, model = COALESCE(?, model) WHERE key = ?`,
-        ).run(now(), input.usage?.inputTokens ?? 0, input.usage?.outputTokens ?? 0, input.model ?? null, input.sessionKey);
+        q.addUsage.run(now(), input.usage?.inputTokens ?? 0, input.usage?.outputTokens ?? 0, input.model ?? null, input.sessionKey);
       })();
     },
 
@@ -350,14 +412,34 @@ export function createSessionStore(options: SessionStoreOptions) {
       db.close();
     },
   };
-  // Every write joins the group commit of its event-loop turn (one COMMIT for many writes under load).
+  // Every write joins the group commit of its event-loop turn (one COMMIT for many writes under load). Only `patch`
+  // needs a savepoint of its own; the others are one statement or open their own transaction (a savepoint here).
   for (const name of WRITES) {
     const original = store[name] as (...args: never[]) => unknown;
     (store as Record<string, unknown>)[name] = (...args: never[]) => batch.write(() => original(...args));
   }
+  for (const name of ATOMIC_WRITES) {
+    const original = store[name] as (...args: never[]) => unknown;
+    (store as Record<string, unknown>)[name] = (...args: never[]) => batch.join(() => original(...args));
+  }
   return store;
 }
 
-const WRITES = ["ensure", "patch", "reset", "delete", "appendMessage", "appendCompaction", "insertRun", "startTurn", "mergeIntoTurn", "finishTurn", "discardPartialTurn"] as const;
+const WRITES = ["patch"] as const;
+const ATOMIC_WRITES = ["ensure", "reset", "delete", "appendMessage", "appendCompaction", "insertRun", "startTurn", "mergeIntoTurn", "finishTurn", "discardPartialTurn"] as const;
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
+
+/** A session's context as of `seen` entries of its transcript. */
+interface CachedContext {
+  items: HistoryItem[];
+  messages: ChatMessage[];
+  tokens: number;
+  seen: number;
+}
+
+interface CachedTranscript {
+  entries: TranscriptEntry[];
+  lastSeq: number;
+  context?: CachedContext;
+}

@@ -74,11 +74,11 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
     const session = store.startTurn({ turnRunId, runs: input.runs, sessionKey, agentId, origin, resume: input.resume });
     turn.sessionId = session.sessionId;
 
-    const history = store.history(sessionKey);
-    let messages: ChatMessage[] = history.map((h) => h.message);
+    const history = store.historyContext(sessionKey, { sessionId: turn.sessionId });
+    let messages: ChatMessage[] = history.messages;
     const settings = deps.compaction?.settings(agentId);
     if (deps.compaction && settings) {
-      const result = await compactHistory(history, settings, deps.compaction.summarise, turn.controller.signal);
+      const result = await compactHistory(history.items, settings, deps.compaction.summarise, turn.controller.signal, history);
       messages = result.messages;
       if (result.compaction) {
         store.appendCompaction({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, compaction: result.compaction });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SCHEMA_VERSION, createSessionStore } from "../../src/sessions/index.ts";
+import { SCHEMA_VERSION, createSessionStore, estimateHistoryTokens } from "../../src/sessions/index.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -70,6 +70,27 @@ describe("session store", () => {
     store.appendCompaction({ sessionKey: "k", sessionId: s.sessionId, compaction: { summary: "one and two", firstKeptEntryId: kept.id, tokensBefore: 30, tokensAfter: 10 } });
     add("four");
     expect(store.history("k").map((h) => `${h.message.role}:${h.message.content}`)).toEqual(["summary:one and two", "user:three", "user:four"]);
+  });
+
+  test("the kept-up-to-date history context matches a fresh read across new messages and a compaction", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: "k", agentId: "main" });
+    const add = (content: string) => store.appendMessage({ sessionKey: "k", sessionId: s.sessionId, message: { role: "user", content } });
+    const fresh = () => {
+      const items = createSessionStore({ db: store.db }).history("k");
+      const messages = items.map((h) => h.message);
+      return { items, messages, tokens: estimateHistoryTokens(messages) };
+    };
+    add("one");
+    expect(store.historyContext("k")).toEqual(fresh());
+    add("two");
+    const kept = add("three");
+    expect(store.historyContext("k")).toEqual(fresh());
+    store.appendCompaction({ sessionKey: "k", sessionId: s.sessionId, compaction: { summary: "one and two", firstKeptEntryId: kept.id, tokensBefore: 30, tokensAfter: 10 } });
+    add("four");
+    const context = store.historyContext("k");
+    expect(context.messages.map((m) => m.content)).toEqual(["one and two", "three", "four"]);
+    expect(context).toEqual(fresh());
   });
 
   test("a retried insert with the same idempotency key returns the first run", () => {

@@ -20,6 +20,12 @@ export function bridgeSessionEvents(queue: SessionQueue, hub: EventHub): () => v
   return queue.subscribe((e: SessionEvent) => {
     const { sessionKey, runId, runIds } = e;
     const ev = e.event;
+    // Nobody connected: build no payloads, keep only the per-run chat seq (a client may connect mid-run).
+    if (hub.size === 0) {
+      if (ev.type === "final" || ev.type === "error") seqs.delete(runId);
+      else if (ev.type === "text_delta" || ev.type === "text_reset") next(runId);
+      return;
+    }
     hub.broadcast("agent", { sessionKey, runId, runIds, event: ev });
     switch (ev.type) {
       case "text_delta":
