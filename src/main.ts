@@ -118,7 +118,7 @@ export async function startGateway(options: StartOptions) {
   });
   const stopBridge = chatEvents.bridgeSessionEvents(queue, gateway.hub);
 
-  registerCoreMethods(gateway, () => ({ sessions: store.list({ limit: 1_000_000 }).length, channels: channels?.manager.status() ?? [] }));
+  registerCoreMethods(gateway, () => ({ sessions: store.count(), channels: channels?.manager.status() ?? [] }));
   chat.registerChatMethods(gateway, {
     queue,
     store,

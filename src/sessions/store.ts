@@ -267,6 +267,11 @@ export function createSessionStore(options: SessionStoreOptions) {
     get,
     ensure,
 
+    /** How many sessions exist. */
+    count(): number {
+      return db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM sessions").get()!.n;
+    },
+
     list(opts: { agentId?: string; limit?: number; offset?: number } = {}): SessionRecord[] {
       const rows = opts.agentId
         ? db.query<SessionRow, [string, number, number]>("SELECT * FROM sessions WHERE agent_id = ? ORDER BY updated_at DESC LIMIT ? OFFSET ?").all(opts.agentId, opts.limit ?? -1, opts.offset ?? 0)

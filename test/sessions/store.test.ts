@@ -162,3 +162,13 @@ test("the state database and its WAL files are private to the owner (0600)", asy
   expect(existsSync(join(dir, "state.db-wal"))).toBe(true);
   db.close();
 });
+
+test("count tells how many sessions exist without loading them", () => {
+  const store = createSessionStore({});
+  expect(store.count()).toBe(0);
+  for (const key of ["agent:main:main", "agent:main:direct:a", "agent:ops:main"]) store.ensure({ key, agentId: key.split(":")[1]! });
+  expect(store.count()).toBe(3);
+  store.delete("agent:main:direct:a");
+  expect(store.count()).toBe(2);
+  store.close();
+});
