@@ -39,17 +39,36 @@ export function watchConfig(options: ConfigWatcherOptions, current: Config): { c
     }
   };
 
-  try {
-    watcher = watch(dirname(path), (_event, file) => {
-      if (file && file !== basename(path)) return;
-      clearTimeout(timer);
-      timer = setTimeout(reload, debounceMs);
-    });
-  } catch (cause) {
-    options.onError(new ConfigError("io", `Cannot watch ${path} for changes: ${(cause as Error).message}`, [], { cause }));
-  }
+  let closed = false;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(reload, debounceMs);
+  };
+  // The file itself is watched, not its folder: the state database writes next to it many times a second.
+  // An atomic save (write elsewhere, rename over) replaces the file, so the watch is re-armed on the new one;
+  // while the file does not exist the folder is watched until it appears.
+  const arm = () => {
+    if (closed) return;
+    watcher?.close();
+    try {
+      watcher = existsSync(path)
+        ? watch(path, (event) => {
+            schedule();
+            if (event === "rename") setTimeout(arm, 0);
+          })
+        : watch(dirname(path), (_event, file) => {
+            if (file && file !== basename(path)) return;
+            schedule();
+            if (existsSync(path)) setTimeout(arm, 0);
+          });
+    } catch (cause) {
+      options.onError(new ConfigError("io", `Cannot watch ${path} for changes: ${(cause as Error).message}`, [], { cause }));
+    }
+  };
+  arm();
   return {
     close() {
+      closed = true;
       clearTimeout(timer);
       watcher?.close();
     },
