@@ -54,8 +54,9 @@ export async function runConfig(action: Action, args: { path?: string; value?: s
           return 2;
         }
         const next = setPath(readRawConfig(file), args.path, action === "set" ? parseValue(args.value!) : undefined);
-        writeConfig(file, next, { env: ctx.env });
+        const { backupPath } = writeConfig(file, next, { env: ctx.env });
         io.out(action === "set" ? `Set ${args.path} in ${file}.` : `Removed ${args.path} from ${file}.`);
+        if (backupPath) io.out(`The file was JSON5 with comments or such; it is now plain JSON, and the previous version is kept at ${backupPath}.`);
         return 0;
       }
     }

@@ -1,22 +1,45 @@
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError } from "./errors.ts";
 import type { Config } from "./schema.ts";
 import { isUnsafeKey, resolveConfig, type LoadOptions } from "./load.ts";
 
+export interface WriteResult {
+  config: Config;
+  /** Set when the old file used JSON5 (comments, unquoted keys...) and was kept here, since the new one is JSON. */
+  backupPath?: string;
+}
+
 /**
- * Validates the raw config (as it would load: includes and env resolved), then writes the raw form atomically
- * (temp file + rename) with mode 0600, so `${VAR}` references stay references. Throws `ConfigError`
- * and leaves the file untouched when the config is invalid.
+ * Validates the raw config (as it would load: includes and env resolved), then writes it atomically (temp file +
+ * rename) with mode 0600, so `${VAR}` references stay references. `text` (the user's own JSON5, as the Control UI
+ * sends it) is written as is; otherwise the config is written as JSON and, when the old file was JSON5 whose
+ * comments would be lost, the old file is kept as `<path>.bak`. Throws `ConfigError` and leaves the file untouched
+ * when the config is invalid.
  */
-export function writeConfig(path: string, config: Record<string, unknown>, options: LoadOptions = {}): Config {
+export function writeConfig(path: string, config: Record<string, unknown>, options: LoadOptions & { text?: string } = {}): WriteResult {
   const { config: valid } = resolveConfig(config, path, options);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let backupPath: string | undefined;
+  if (options.text === undefined && existsSync(path) && !isPlainJson(readFileSync(path, "utf8"))) {
+    backupPath = `${path}.bak`;
+    copyFileSync(path, backupPath);
+    chmodSync(backupPath, 0o600);
+  }
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(tmp, options.text ?? `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, path);
-  return valid;
+  return { config: valid, backupPath };
+}
+
+function isPlainJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a dotted path (`gateway.auth.token`, `bindings[0].agentId`) out of a value. */

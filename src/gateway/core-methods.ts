@@ -60,8 +60,9 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     ]),
     handler: (params) => {
       checkBase(params.baseHash);
-      const next = "raw" in params ? parseRaw(params.raw) : asRequestError(() => setPath(readRaw(), params.path, params.value));
-      return write(next);
+      // A whole file (the Control UI's editor) is written as the user typed it, comments included.
+      if ("raw" in params) return write(parseRaw(params.raw), params.raw.endsWith("\n") ? params.raw : `${params.raw}\n`);
+      return write(asRequestError(() => setPath(readRaw(), params.path, params.value)));
     },
   });
 
@@ -100,15 +101,16 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     }
   }
 
-  function write(next: Record<string, unknown>) {
+  function write(next: Record<string, unknown>, text?: string) {
+    let backupPath: string | undefined;
     try {
-      writeConfig(paths.configPath, next, { env: gateway.env });
+      ({ backupPath } = writeConfig(paths.configPath, next, { env: gateway.env, text }));
     } catch (error) {
       if (error instanceof ConfigError) throw new GatewayError("INVALID_REQUEST", error.message, { details: error.issues });
       throw error;
     }
-    const text = readFileSync(paths.configPath, "utf8");
-    return { ok: true, path: paths.configPath, hash: hash(text), restartPending: false };
+    const written = readFileSync(paths.configPath, "utf8");
+    return { ok: true, path: paths.configPath, hash: hash(written), restartPending: false, ...(backupPath ? { backupPath } : {}) };
   }
 }
 

@@ -153,3 +153,21 @@ test("config schema prints a JSON Schema of the config", async () => {
   expect(schema.type).toBe("object");
   expect(schema.properties.gateway.properties.port).toMatchObject({ type: "integer" });
 });
+
+test("config set on a JSON5 file with comments keeps the old file as .bak and says so", async () => {
+  const t = install(CONFIG);
+  const c = t.io({ MY_GW_TOKEN: "tok" });
+  expect(await runConfig("set", { path: "gateway.port", value: "18801" }, c.io)).toBe(0);
+  expect(readFileSync(`${t.configPath}.bak`, "utf8")).toBe(CONFIG);
+  expect(statSync(`${t.configPath}.bak`).mode & 0o777).toBe(0o600);
+  expect(c.stdout()).toContain(".bak");
+  expect(JSON.parse(readFileSync(t.configPath, "utf8")).gateway.port).toBe(18801);
+});
+
+test("config set on a plain JSON file makes no backup", async () => {
+  const t = install(`{"gateway": {"port": 18800}}\n`);
+  const c = t.io();
+  expect(await runConfig("set", { path: "gateway.port", value: "18801" }, c.io)).toBe(0);
+  expect(() => statSync(`${t.configPath}.bak`)).toThrow();
+  expect(c.stdout()).not.toContain(".bak");
+});

@@ -69,6 +69,14 @@ test("config.set with raw JSON5 text replaces the whole file", async () => {
   expect(written.cron).toBeUndefined();
 });
 
+test("config.set with raw text writes it as typed, comments included", async () => {
+  const { gw, client } = await setup();
+  const raw = `{\n  // the operator's note\n  gateway: { auth: { mode: "token", token: "${TOKEN}" }, reload: { debounceMs: 20 } },\n  cron: { enabled: true },\n}\n`;
+  const res = await client.request<{ backupPath?: string }>("config.set", { raw });
+  expect(readFileSync(gw.paths.configPath, "utf8")).toBe(raw);
+  expect(res.backupPath).toBeUndefined();
+});
+
 test("config.patch merges objects and deletes keys set to null", async () => {
   const { gw, client } = await setup();
   await client.request("config.patch", { patch: { cron: null, session: { reset: { mode: "idle", idleMinutes: 30 } } } });
