@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { BILLING_DISABLE_MS, createCooldownTracker, MAX_RETRY_AFTER_MS } from "../../src/agent/index.ts";
 import { startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
-import { collect, configFor, ofType, runnerFor, tempState } from "./helpers.ts";
+import { collect, configFor, fakeClock, ofType, runnerFor, tempState } from "./helpers.ts";
 
 let fakes: FakeLlm[] = [];
 const state = tempState();
@@ -10,11 +10,6 @@ afterEach(async () => {
   fakes = [];
 });
 process.on("exit", state.cleanup);
-
-function fakeClock(start = 1_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 /** A primary that fails with `error` until `healed` is set, and a fallback that always answers. */
 function failingPrimary(error: { status: number; message?: string; retryAfter?: number }) {

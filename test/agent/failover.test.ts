@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { createCooldownTracker } from "../../src/agent/index.ts";
 import { startFakeAnthropic, startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
-import { collect, configFor, ofType, runnerFor, tempState } from "./helpers.ts";
+import { collect, configFor, fakeClock, ofType, runnerFor, tempState } from "./helpers.ts";
 
 let fakes: FakeLlm[] = [];
 const state = tempState();
@@ -10,11 +10,6 @@ afterEach(async () => {
   fakes = [];
 });
 process.on("exit", state.cleanup);
-
-function fakeClock(start = 1_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 const attempts = (events: Awaited<ReturnType<typeof collect>>) =>
   ofType(events, "attempt").map((a) => `${a.provider}#${a.attempt}${a.error ? `:${a.error.code}` : ""}`);

@@ -83,3 +83,9 @@ export const waitTool: Tool = {
       });
     }),
 };
+
+/** A clock the test moves by hand (cooldowns, backoff). */
+export function fakeClock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}

@@ -5,10 +5,10 @@ import { SessionError } from "../../sessions/index.ts";
 import { resolveTarget } from "./agent-model.ts";
 import { acceptPost, keepOpen } from "./auth.ts";
 import type { HttpApiDeps } from "./deps.ts";
-import { errorBody, errorResponse, runErrorResponse, statusForRunError } from "./errors.ts";
+import { errorBody, errorResponse, statusForRunError } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
 import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
-import { streamRun, type Sse } from "./sse.ts";
+import { collectRun, streamRun, type Sse } from "./sse.ts";
 
 /** `POST /v1/chat/completions` body limit. */
 export const CHAT_BODY_LIMIT = 20 * 1024 * 1024;
@@ -120,21 +120,14 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
       keepOpen(c);
       return streamChat(handle, meta, !!body.stream_options?.include_usage);
     }
-    let text = "";
-    for await (const event of handle.events) {
-      if (event.type === "text_delta") text += event.text;
-      else if (event.type === "text_reset") text = text.slice(0, Math.max(0, text.length - event.chars));
-      else if (event.type === "error") return runErrorResponse(event.error);
-      else if (event.type === "final") {
-        return Response.json({
-          ...meta,
-          object: "chat.completion",
-          choices: [{ index: 0, message: { role: "assistant", content: event.text || text, refusal: null }, logprobs: null, finish_reason: finishReason(event.stopReason) }],
-          usage: usageBody(event.usage),
-        });
-      }
-    }
-    return errorResponse(500, "The run ended without an answer.", { code: "internal" });
+    const done = await collectRun(handle);
+    if (done instanceof Response) return done;
+    return Response.json({
+      ...meta,
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: done.text, refusal: null }, logprobs: null, finish_reason: finishReason(done.final.stopReason) }],
+      usage: usageBody(done.final.usage),
+    });
   };
 }
 

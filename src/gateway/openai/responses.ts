@@ -4,11 +4,11 @@ import { resolveTarget } from "./agent-model.ts";
 import { acceptPost, keepOpen } from "./auth.ts";
 import { CHAT_BODY_LIMIT, startRun } from "./chat-completions.ts";
 import type { HttpApiDeps } from "./deps.ts";
-import { errorResponse, runErrorResponse } from "./errors.ts";
+import { errorResponse } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
 import { responsesRequestSchema, type ResponsesInputItem, type ResponsesRequest } from "./responses-schema.ts";
 import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
-import { streamRun, type Sse } from "./sse.ts";
+import { collectRun, streamRun, type Sse } from "./sse.ts";
 
 /** Stateless responses kept in memory so `previous_response_id` can continue them. */
 const REMEMBERED = 500;
@@ -117,17 +117,10 @@ export function createResponsesHandler(deps: HttpApiDeps, runs: RunStarter) {
       keepOpen(c);
       return streamResponse(handle, meta, onDone);
     }
-    let text = "";
-    for await (const event of handle.events) {
-      if (event.type === "text_delta") text += event.text;
-      else if (event.type === "text_reset") text = text.slice(0, Math.max(0, text.length - event.chars));
-      else if (event.type === "error") return runErrorResponse(event.error);
-      else if (event.type === "final") {
-        onDone(event.text || text);
-        return Response.json(responseObject(meta, "completed", event.text || text, event.usage));
-      }
-    }
-    return errorResponse(500, "The run ended without an answer.", { code: "internal" });
+    const done = await collectRun(handle);
+    if (done instanceof Response) return done;
+    onDone(done.text);
+    return Response.json(responseObject(meta, "completed", done.text, done.final.usage));
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AgentEvent } from "../../agent/types.ts";
-import { runErrorResponse } from "./errors.ts";
+import { errorResponse, runErrorResponse } from "./errors.ts";
 import type { RunHandle } from "./runs.ts";
 
 /** A server-sent-events response the handler writes into; `closed` turns true when the client goes away. */
@@ -160,4 +160,19 @@ export async function streamRun(handle: RunHandle, format: RunStreamFormat): Pro
     }
   })();
   return sse.response();
+}
+
+/**
+ * Runs a non-streamed request to its end: the final event with the answer's complete text (a failover's void
+ * text dropped), or the OpenAI-shaped error response to send.
+ */
+export async function collectRun(handle: RunHandle): Promise<{ final: Extract<AgentEvent, { type: "final" }>; text: string } | Response> {
+  let text = "";
+  for await (const event of handle.events) {
+    if (event.type === "text_delta") text += event.text;
+    else if (event.type === "text_reset") text = text.slice(0, Math.max(0, text.length - event.chars));
+    else if (event.type === "error") return runErrorResponse(event.error);
+    else if (event.type === "final") return { final: event, text: event.text || text };
+  }
+  return errorResponse(500, "The run ended without an answer.", { code: "internal" });
 }
