@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
-import type { Channel, InboundContext, InboundMessage, SendTarget } from "../../src/channels/index.ts";
+import type { Channel, InboundContext, SendTarget } from "../../src/channels/index.ts";
 import { createChannelBridge } from "../../src/gateway/channels/bridge.ts";
 import { silentLogger } from "../../src/log.ts";
+import { inboundMessage } from "./inbound.ts";
 import { createSessionQueue, createSessionStore, type RunTurn } from "../../src/sessions/index.ts";
 
 // A run that ends before the inbound handler's commit resolves (no model configured, an instant provider error)
@@ -30,17 +31,7 @@ test("a run that fails at once leaves no delivery and no typing indicator behind
   const target = { chatId: "42", accountId: "default" };
   const ctx: InboundContext = { channel, target, reply: (out) => channel.send(target, out) };
   const bridge = createChannelBridge({ config: () => ({ channels: { telegram: { streamMode: "off" } } }) as never, queue, store, log: silentLogger, manager: () => undefined });
-  const message: InboundMessage = {
-    channel: "telegram",
-    accountId: "default",
-    sender: { id: "42" },
-    chat: { id: "42", kind: "direct" },
-    mentionsBot: true,
-    text: "hi",
-    media: [],
-    messageId: "m1",
-    timestamp: Date.now(),
-  };
+  const message = inboundMessage();
   await bridge.onMessage(message, ctx);
   await queue.idle();
   await Bun.sleep(20);

@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
-import type { InboundContext, InboundMessage, OutboundMessage } from "../../src/channels/index.ts";
+import type { InboundContext, OutboundMessage } from "../../src/channels/index.ts";
 import { createChannelBridge } from "../../src/gateway/channels/bridge.ts";
 import { silentLogger } from "../../src/log.ts";
+import { inboundMessage } from "./inbound.ts";
 import { createSessionQueue, createSessionStore, type RunTurn } from "../../src/sessions/index.ts";
 
 function setup() {
@@ -15,18 +16,7 @@ function setup() {
   const replies: string[] = [];
   const ctx = { target: { chatId: "42" }, reply: async (out: OutboundMessage) => (replies.push(out.text ?? ""), { messageId: "1", messageIds: ["1"] }) } as unknown as InboundContext;
   const bridge = createChannelBridge({ config: () => ({}) as never, queue, store, log: silentLogger, manager: () => undefined });
-  const message = (over: Partial<InboundMessage>): InboundMessage => ({
-    channel: "telegram",
-    accountId: "default",
-    sender: { id: "42" },
-    chat: { id: "42", kind: "direct" },
-    mentionsBot: true,
-    text: "hi",
-    media: [],
-    messageId: "m1",
-    timestamp: Date.now(),
-    ...over,
-  });
+  const message = inboundMessage;
   return { store, queue, bridge, ctx, replies, turns, message };
 }
 
