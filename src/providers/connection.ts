@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { createAiSdkProvider } from "./ai-sdk/stream.ts";
-import type { Provider, ProviderEntry } from "./types.ts";
+import { createChatCompletionsProvider } from "./openai/chat.ts";
+import type { Provider, ProviderApi, ProviderEntry } from "./types.ts";
 
 /** What a wire-protocol adapter needs to open a model: one provider entry with one credential. */
 export interface ProviderConnection {
@@ -12,8 +13,9 @@ export interface ProviderConnection {
 }
 
 /**
- * A Provider for one entry and one auth profile (`profile` indexes `entry.apiKeys`). The AI SDK package
- * for the entry's api is imported on the first call, and each model is created once.
+ * A Provider for one entry and one auth profile (`profile` indexes `entry.apiKeys`). Chat completions (OpenAI,
+ * OpenRouter, DeepSeek, Ollama…) are spoken directly (openai/chat.ts); the other protocols go through their AI SDK
+ * package, imported on the first call, each model created once.
  */
 export function createProvider(entry: ProviderEntry, profile = 0, options: { fetch?: typeof fetch } = {}): Provider {
   const connection: ProviderConnection = {
@@ -23,25 +25,27 @@ export function createProvider(entry: ProviderEntry, profile = 0, options: { fet
     headers: entry.headers,
     fetch: options.fetch,
   };
+  const api = entry.api;
+  if (api === "openai-completions") return createChatCompletionsProvider(connection, api);
+  // Ollama through its OpenAI-compatible `/v1`.
+  if (api === "ollama") return createChatCompletionsProvider({ ...connection, baseUrl: /\/v1$/.test(connection.baseUrl) ? connection.baseUrl : `${connection.baseUrl}/v1` }, api);
   const models = new Map<string, Promise<LanguageModelV3>>();
   const load = (modelId: string) => {
     let model = models.get(modelId);
     if (!model) {
-      model = openModel(entry, connection, modelId);
+      model = openModel(api, connection, modelId);
       models.set(modelId, model);
       model.catch(() => models.delete(modelId));
     }
     return model;
   };
-  return createAiSdkProvider(entry.id, entry.api, load);
+  return createAiSdkProvider(entry.id, api, load);
 }
 
-async function openModel(entry: ProviderEntry, c: ProviderConnection, modelId: string): Promise<LanguageModelV3> {
-  switch (entry.api) {
-    case "openai-completions":
-      return (await import("./openai/index.ts")).loadChatCompletionsModel(c, modelId);
-    case "ollama":
-      return (await import("./openai/index.ts")).loadChatCompletionsModel({ ...c, baseUrl: /\/v1$/.test(c.baseUrl) ? c.baseUrl : `${c.baseUrl}/v1` }, modelId);
+type AiSdkApi = Exclude<ProviderApi, "openai-completions" | "ollama">;
+
+async function openModel(api: AiSdkApi, c: ProviderConnection, modelId: string): Promise<LanguageModelV3> {
+  switch (api) {
     case "openai-responses":
       return (await import("./openai/index.ts")).loadResponsesModel(c, modelId);
     case "anthropic-messages":
