@@ -19,7 +19,7 @@ export interface AgentRunRequest {
   message?: string;
   images?: ImagePart[];
   /** The transcript so far (oldest first), as persisted from earlier `message` events. */
-  history?: ChatMessage[];
+  history?: readonly ChatMessage[];
   agentId?: string;
   sessionKey?: string;
   runId?: string;

@@ -13,7 +13,7 @@ export function estimateTokens(message: ChatMessage): number {
   return Math.ceil(chars / 4) + 4;
 }
 
-export const estimateHistoryTokens = (messages: ChatMessage[]) => messages.reduce((n, m) => n + estimateTokens(m), 0);
+export const estimateHistoryTokens = (messages: readonly ChatMessage[]) => messages.reduce((n, m) => n + estimateTokens(m), 0);
 
 export const DEFAULT_RESERVE_TOKENS = 16_384;
 export const DEFAULT_KEEP_RECENT_TOKENS = 20_000;
@@ -30,7 +30,7 @@ export interface CompactionSettings {
 export type Summarise = (messages: ChatMessage[], signal: AbortSignal, options?: { instructions?: string }) => Promise<string>;
 
 export interface CompactResult {
-  messages: ChatMessage[];
+  messages: readonly ChatMessage[];
   /** How many old tool results were shortened for this request (the transcript keeps them whole). */
   pruned: number;
   /** Set when older turns were summarised: record it in the transcript. */
@@ -51,12 +51,12 @@ function pruneToolResult(message: ChatMessage): ChatMessage {
  * from the assistant message that called them.
  */
 export async function compactHistory(
-  items: HistoryItem[],
+  items: readonly HistoryItem[],
   settings: CompactionSettings,
   summarise: Summarise,
   signal: AbortSignal,
   /** `items`' messages and their `estimateHistoryTokens`, when the caller already has them. */
-  known?: { messages: ChatMessage[]; tokens: number },
+  known?: { messages: readonly ChatMessage[]; tokens: number },
 ): Promise<CompactResult> {
   const budget = settings.contextWindow - (settings.reserveTokens ?? DEFAULT_RESERVE_TOKENS);
   const keepRecent = Math.min(settings.keepRecentTokens ?? DEFAULT_KEEP_RECENT_TOKENS, Math.max(budget, 0));

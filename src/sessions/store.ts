@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { ChatMessage, Usage } from "../agent/types.ts";
-import { commitBatch, migrate, openStateDatabase } from "./db.ts";
+import { atomically, commitBatch, migrate, openStateDatabase } from "./db.ts";
 import { estimateHistoryTokens, estimateTokens } from "./compaction.ts";
 import { renderTranscriptJsonl } from "./export.ts";
 import { chatMessageSchema, compactionSchema, originSchema, outcomeSchema, parseColumn } from "./persisted.ts";
@@ -56,6 +56,18 @@ export function createSessionStore(options: SessionStoreOptions) {
   // Time-ordered ids: new runs land at the right edge of their indexes instead of on a random page.
   const newId = options.newId ?? (() => Bun.randomUUIDv7());
   const batch = commitBatch(db);
+  const transaction = atomically(db);
+  // Whatever rolls back takes the cached transcripts with it: they may hold entries that were just undone.
+  const undoable = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      transcripts.clear();
+      throw error;
+    }
+  };
+  const atomic = <T>(fn: () => T): T => undoable(() => transaction(fn));
+  batch.onRollback(() => transcripts.clear());
 
   const toSession = (r: SessionRow): SessionRecord => ({
     key: r.key,
@@ -99,9 +111,9 @@ export function createSessionStore(options: SessionStoreOptions) {
        VALUES ($key, $agentId, $sessionId, $now, $now, $model, $origin)`,
     ),
     entriesAfter: db.query<EntryRow, [string, number]>("SELECT * FROM entries WHERE session_id = ? AND seq > ? AND kind != 'discarded' ORDER BY seq"),
-    insertEntry: db.query<{ seq: number }, Record<string, string | number | null>>(
+    insertEntry: db.query<unknown, Record<string, string | number | null>>(
       `INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at)
-       VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now) RETURNING seq`,
+       VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now)`,
     ),
     run: db.query<RunRow, [string]>("SELECT * FROM runs WHERE run_id = ?"),
     runByIdem: db.query<RunRow, [string]>("SELECT * FROM runs WHERE idempotency_key = ?"),
@@ -152,7 +164,7 @@ export function createSessionStore(options: SessionStoreOptions) {
   function appendEntry(input: { sessionKey: string; sessionId: string; runId?: string; kind: "message" | "compaction"; role: string | null; data: string }) {
     const createdAt = now();
     const id = entryId();
-    const { seq } = q.insertEntry.get({
+    const { lastInsertRowid } = q.insertEntry.run({
       id,
       sessionKey: input.sessionKey,
       sessionId: input.sessionId,
@@ -161,19 +173,42 @@ export function createSessionStore(options: SessionStoreOptions) {
       role: input.role,
       data: input.data,
       now: createdAt,
-    })!;
-    return { id, seq, sessionId: input.sessionId, runId: input.runId, createdAt };
+    });
+    return { id, seq: Number(lastInsertRowid), sessionId: input.sessionId, runId: input.runId, createdAt };
   }
 
   function appendMessage(input: { sessionKey: string; sessionId: string; runId?: string; message: ChatMessage }): TranscriptEntry {
     const base = appendEntry({ ...input, kind: "message", role: input.message.role, data: JSON.stringify(input.message) });
-    return { ...base, kind: "message", message: input.message };
+    return cacheAppended({ ...base, kind: "message", message: input.message });
   }
 
-  // Parsed transcripts of recently used sessions: a turn reads only the entries added since the last one.
-  // Entries are append-only except `discardPartialTurn` and `delete`, which drop the cache.
+  // Parsed transcripts of recently used sessions. Entries this store appends join their session's cached transcript
+  // as they are written; rows are read back only for a session not cached, or after another connection (a CLI
+  // command) committed to the database, which `PRAGMA data_version` reveals. Entries are append-only except
+  // `discardPartialTurn` and `delete`, which drop the cache. A rolled-back savepoint also drops it (see `write`).
   const transcripts = new Map<string, CachedTranscript>();
   const TRANSCRIPT_CACHE_SESSIONS = 64;
+  const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
+  let seenVersion = dataVersion.get()!.data_version;
+
+  /** Marks every cached transcript incomplete when another connection has committed since the last look. */
+  function noticeOtherWriters(): void {
+    const version = dataVersion.get()!.data_version;
+    if (version === seenVersion) return;
+    seenVersion = version;
+    for (const c of transcripts.values()) c.complete = false;
+  }
+
+  function cacheAppended(entry: TranscriptEntry): TranscriptEntry {
+    noticeOtherWriters();
+    const cached = transcripts.get(entry.sessionId);
+    // Only onto a cache that has every row before this one; otherwise the next read catches up from the database.
+    if (cached?.complete && entry.seq > cached.lastSeq) {
+      cached.entries.push(entry);
+      cached.lastSeq = entry.seq;
+    }
+    return entry;
+  }
 
   function transcript(key: string, opts: { sessionId?: string } = {}): TranscriptEntry[] {
     return cachedTranscript(key, opts).slice();
@@ -187,14 +222,18 @@ export function createSessionStore(options: SessionStoreOptions) {
   function cachedSession(key: string, opts: { sessionId?: string }): CachedTranscript | undefined {
     const sessionId = opts.sessionId ?? get(key)?.sessionId;
     if (!sessionId) return undefined;
+    noticeOtherWriters();
     let cached = transcripts.get(sessionId);
     if (cached) transcripts.delete(sessionId);
-    else cached = { entries: [], lastSeq: 0 };
+    else cached = { entries: [], lastSeq: 0, complete: false };
     transcripts.set(sessionId, cached);
     if (transcripts.size > TRANSCRIPT_CACHE_SESSIONS) transcripts.delete(transcripts.keys().next().value!);
-    const newer = q.entriesAfter.all(sessionId, cached.lastSeq);
-    for (const row of newer) cached.entries.push(toEntry(row));
-    if (newer.length) cached.lastSeq = newer.at(-1)!.seq;
+    if (!cached.complete) {
+      const newer = q.entriesAfter.all(sessionId, cached.lastSeq);
+      for (const row of newer) cached.entries.push(toEntry(row));
+      if (newer.length) cached.lastSeq = newer.at(-1)!.seq;
+      cached.complete = true;
+    }
     return cached;
   }
 
@@ -205,11 +244,12 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   /**
    * `history` with its messages and their estimated tokens, kept up to date a turn at a time: a turn that adds
-   * messages (no compaction) only appends them instead of rebuilding the whole context.
+   * messages (no compaction) only appends them instead of rebuilding the whole context. The arrays are the cache's
+   * own, not copies (a session's context can hold thousands of messages): read them, copy before changing.
    */
-  function historyContext(key: string, opts: { sessionId?: string } = {}): { items: HistoryItem[]; messages: ChatMessage[]; tokens: number } {
+  function historyContext(key: string, opts: { sessionId?: string } = {}): { items: readonly HistoryItem[]; messages: readonly ChatMessage[]; tokens: number } {
     const context = cachedContext(key, opts);
-    return { items: context.items.slice(), messages: context.messages.slice(), tokens: context.tokens };
+    return { items: context.items, messages: context.messages, tokens: context.tokens };
   }
 
   function cachedContext(key: string, opts: { sessionId?: string }): CachedContext {
@@ -297,16 +337,16 @@ export function createSessionStore(options: SessionStoreOptions) {
     /** Removes the session and all its transcripts. */
     delete(key: string): boolean {
       transcripts.clear();
-      return db.transaction(() => {
+      return atomic(() => {
         db.query("DELETE FROM entries WHERE session_key = ?").run(key);
         return db.query("DELETE FROM sessions WHERE key = ?").run(key).changes > 0;
-      })();
+      });
     },
 
     appendMessage,
     appendCompaction(input: { sessionKey: string; sessionId: string; runId?: string; compaction: CompactionData }): TranscriptEntry {
       const base = appendEntry({ ...input, kind: "compaction", role: null, data: JSON.stringify(input.compaction) });
-      return { ...base, kind: "compaction", compaction: input.compaction };
+      return cacheAppended({ ...base, kind: "compaction", compaction: input.compaction });
     },
     transcript,
     history,
@@ -364,7 +404,7 @@ export function createSessionStore(options: SessionStoreOptions) {
      * merged into it) and, unless resuming, appends their user messages to the transcript tagged with the turn's run id.
      */
     startTurn(input: { turnRunId: string; runs: RunRecord[]; sessionKey: string; agentId: string; origin?: SessionOrigin; resume?: boolean }) {
-      return db.transaction(() => {
+      return atomic(() => {
         const session = ensure({ key: input.sessionKey, agentId: input.agentId, origin: input.origin });
         if (input.origin) q.setOrigin.run(JSON.stringify(input.origin), input.sessionKey);
         for (const run of input.runs) {
@@ -375,38 +415,41 @@ export function createSessionStore(options: SessionStoreOptions) {
         q.touchSession.run(updatedAt, input.sessionKey);
         // Without a new origin, what a fresh read would return, without reading again.
         return input.origin ? get(input.sessionKey)! : { ...session, updatedAt };
-      })();
+      });
     },
 
     /** Steered messages join a running turn: marked merged and appended where the model saw them. */
     mergeIntoTurn(input: { turnRunId: string; runs: RunRecord[]; sessionKey: string; sessionId: string }): void {
-      db.transaction(() => {
+      atomic(() => {
         for (const run of input.runs) {
           q.markStarted.run({ now: now(), sessionId: input.sessionId, mergedInto: input.turnRunId, runId: run.runId });
           appendMessage({ sessionKey: input.sessionKey, sessionId: input.sessionId, runId: input.turnRunId, message: run.message });
         }
-      })();
+      });
     },
 
     /** Ends a turn: every run of it gets the outcome, the session its usage, in one transaction. */
     finishTurn(input: { runIds: string[]; sessionKey: string; status: Exclude<RunStatus, "queued" | "running">; outcome: RunOutcome; usage?: Usage; model?: string }): void {
-      db.transaction(() => {
+      atomic(() => {
         for (const runId of input.runIds) {
           q.markFinished.run({ status: input.status, now: now(), outcome: JSON.stringify({ ...input.outcome, runId }), runId });
         }
         q.addUsage.run(now(), input.usage?.inputTokens ?? 0, input.usage?.outputTokens ?? 0, input.model ?? null, input.sessionKey);
-      })();
+      });
     },
 
     /** After a crash: hides the assistant and tool entries of an unfinished turn, so it can be re-run from its user messages. */
     discardPartialTurn(turnRunId: string): number {
       transcripts.clear();
-      return db.query("UPDATE entries SET kind = 'discarded' WHERE run_id = ? AND kind = 'message' AND role != 'user'").run(turnRunId).changes;
+      // Through the run's session: entries are indexed by (session_id, seq), not by run.
+      return db
+        .query("UPDATE entries SET kind = 'discarded' WHERE session_id = (SELECT session_id FROM runs WHERE run_id = $runId) AND run_id = $runId AND kind = 'message' AND role != 'user'")
+        .run({ runId: turnRunId }).changes;
     },
 
     /** Runs `fn` (several store calls) as one unit inside the current group commit. */
     write<T>(fn: () => T): T {
-      return batch.write(fn);
+      return undoable(() => batch.write(fn));
     },
     /** Resolves once every write made so far is committed: await it before acknowledging. */
     committed(): Promise<void> {
@@ -421,11 +464,11 @@ export function createSessionStore(options: SessionStoreOptions) {
   // needs a savepoint of its own; the others are one statement or open their own transaction (a savepoint here).
   for (const name of WRITES) {
     const original = store[name] as (...args: never[]) => unknown;
-    (store as Record<string, unknown>)[name] = (...args: never[]) => batch.write(() => original(...args));
+    (store as Record<string, unknown>)[name] = (...args: never[]) => undoable(() => batch.write(() => original(...args)));
   }
   for (const name of ATOMIC_WRITES) {
     const original = store[name] as (...args: never[]) => unknown;
-    (store as Record<string, unknown>)[name] = (...args: never[]) => batch.join(() => original(...args));
+    (store as Record<string, unknown>)[name] = (...args: never[]) => undoable(() => batch.join(() => original(...args)));
   }
   return store;
 }
@@ -446,5 +489,7 @@ interface CachedContext {
 interface CachedTranscript {
   entries: TranscriptEntry[];
   lastSeq: number;
+  /** Holds every row up to `lastSeq` as far as this connection knows; false makes the next read query the rest. */
+  complete: boolean;
   context?: CachedContext;
 }

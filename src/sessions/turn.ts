@@ -75,7 +75,7 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
     turn.sessionId = session.sessionId;
 
     const history = store.historyContext(sessionKey, { sessionId: turn.sessionId });
-    let messages: ChatMessage[] = history.messages;
+    let messages: readonly ChatMessage[] = history.messages;
     const settings = deps.compaction?.settings(agentId);
     if (deps.compaction && settings) {
       const result = await compactHistory(history.items, settings, deps.compaction.summarise, turn.controller.signal, history);
@@ -93,7 +93,8 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
       return taken.map((r) => r.message);
     };
 
-    const events = deps.runTurn({ runId: turnRunId, sessionKey, agentId, messages, signal: turn.controller.signal, drainSteering, ...(input.model ? { model: input.model } : {}) });
+    // A snapshot: the store's context array grows with this very turn's messages.
+    const events = deps.runTurn({ runId: turnRunId, sessionKey, agentId, messages: messages.slice(), signal: turn.controller.signal, drainSteering, ...(input.model ? { model: input.model } : {}) });
     for await (const raw of events) {
       const event = { ...raw, runId: turnRunId } as AgentEvent;
       // The answer (an assistant message without tool calls, the turn's last) is written with the turn's end, in

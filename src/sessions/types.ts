@@ -73,7 +73,7 @@ export type RunTurn = (input: {
   runId: string;
   sessionKey: string;
   agentId: string;
-  messages: ChatMessage[];
+  messages: readonly ChatMessage[];
   signal: AbortSignal;
   drainSteering: () => ChatMessage[];
   /** `provider/model` asked for with the message (`SubmitInput.model`); the agent's default when absent. */

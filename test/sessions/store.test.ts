@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MIGRATIONS } from "../../src/sessions/db.ts";
 import { SCHEMA_VERSION, createSessionStore, estimateHistoryTokens } from "../../src/sessions/index.ts";
 
 const dirs: string[] = [];
@@ -171,4 +172,67 @@ test("count tells how many sessions exist without loading them", () => {
   store.delete("agent:main:direct:a");
   expect(store.count()).toBe(2);
   store.close();
+});
+
+describe("the transcript cache", () => {
+  const K = "agent:main:main";
+  const user = (content: string) => ({ role: "user" as const, content });
+  const contents = (store: ReturnType<typeof createSessionStore>) => store.history(K).map((h) => h.message.content);
+
+  test("messages another connection commits (a CLI command) are read on the next turn", () => {
+    const path = tempDb();
+    const gateway = createSessionStore({ path });
+    const s = gateway.ensure({ key: K, agentId: "main" });
+    gateway.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("one") });
+    gateway.close();
+    const reopened = createSessionStore({ path });
+    expect(contents(reopened)).toEqual(["one"]);
+    const cli = createSessionStore({ path });
+    cli.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("from the cli") });
+    cli.close();
+    reopened.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("three") });
+    expect(contents(reopened)).toEqual(["one", "from the cli", "three"]);
+    reopened.close();
+  });
+
+  test("a write that is rolled back leaves nothing behind in the cached history", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: K, agentId: "main" });
+    store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("kept") });
+    expect(contents(store)).toEqual(["kept"]);
+    expect(() =>
+      store.write(() => {
+        store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("undone") });
+        throw new Error("later step failed");
+      }),
+    ).toThrow("later step failed");
+    expect(contents(store)).toEqual(["kept"]);
+    store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("next") });
+    expect(contents(store)).toEqual(["kept", "next"]);
+  });
+
+  test("a database of schema version 1 is migrated with its sessions, transcripts and runs", () => {
+    const path = tempDb();
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]!);
+    old.exec("PRAGMA user_version = 1");
+    old.exec(`INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at) VALUES ('${K}', 'main', 's1', 1, 1)`);
+    old.exec(`INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at) VALUES
+      ('e1', '${K}', 's1', 'r1', 'message', 'user', '{"role":"user","content":"old question"}', 1),
+      ('e2', '${K}', 's1', 'r1', 'message', 'assistant', '{"role":"assistant","content":"old answer"}', 2)`);
+    old.exec(`INSERT INTO runs (run_id, session_key, agent_id, status, queue_mode, message, idempotency_key, session_id, created_at) VALUES
+      ('r1', '${K}', 'main', 'running', 'collect', '{"role":"user","content":"old question"}', 'idem-1', 's1', 1)`);
+    old.close();
+    const store = createSessionStore({ path });
+    expect(contents(store)).toEqual(["old question", "old answer"]);
+    expect(store.insertRun({ sessionKey: K, agentId: "main", queueMode: "collect", message: user("again"), idempotencyKey: "idem-1" })).toMatchObject({ duplicate: true, run: { runId: "r1" } });
+    expect(store.openRuns().map((r) => r.runId)).toEqual(["r1"]);
+    // Crash recovery still finds the run's entries (now through its session).
+    expect(store.discardPartialTurn("r1")).toBe(1);
+    expect(contents(store)).toEqual(["old question"]);
+    const s = store.get(K)!;
+    const next = store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("new") });
+    expect(next.seq).toBeGreaterThan(2);
+    store.close();
+  });
 });
