@@ -32,7 +32,7 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
-const fake = startFakeOpenAI({ text: "Hello from the zero-latency fake." });
+const fake = startFakeOpenAI({ text: "Hello from the zero-latency fake.", record: false });
 const base = mkdtempSync(join(tmpdir(), "openclaw-chat-bench-"));
 const env = isolatedEnv(base);
 const config = {

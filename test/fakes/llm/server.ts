@@ -4,6 +4,7 @@ import type { FakeLlm, FakeLlmOptions, FakeProtocol, FakeReply, RecordedRequest 
 export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {}): FakeLlm {
   const requests: RecordedRequest[] = [];
   let ids = 0;
+  let served = 0;
   const nextId = () => String(++ids);
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -12,18 +13,24 @@ export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {
     error: () => new Response(null, { status: 500 }),
     async fetch(req) {
       const url = new URL(req.url);
-      const headers: Record<string, string> = {};
-      req.headers.forEach((v, k) => void (headers[k] = v));
-      const text = await req.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {}
-      const recorded: RecordedRequest = { method: req.method, path: url.pathname + url.search, headers, body };
+      let recorded: RecordedRequest;
+      if (options.record === false) {
+        await req.arrayBuffer();
+        recorded = { method: req.method, path: url.pathname + url.search, headers: {}, body: undefined };
+      } else {
+        const headers: Record<string, string> = {};
+        req.headers.forEach((v, k) => void (headers[k] = v));
+        const text = await req.text();
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        recorded = { method: req.method, path: url.pathname + url.search, headers, body };
+      }
       if (!protocol.matches(url.pathname)) return Response.json(protocol.errorBody(404, `no route ${url.pathname}`), { status: 404 });
-      const index = requests.length;
-      requests.push(recorded);
-      if (options.apiKey !== undefined && protocol.apiKey(headers) !== options.apiKey) {
+      const index = served++;
+      if (options.record !== false) requests.push(recorded);
+      if (options.apiKey !== undefined && protocol.apiKey(Object.fromEntries(req.headers)) !== options.apiKey) {
         return Response.json(protocol.errorBody(401, "invalid api key"), { status: 401 });
       }
       const reply = pickReply(options, recorded, index);

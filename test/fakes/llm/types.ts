@@ -40,6 +40,12 @@ export interface FakeLlmOptions {
   apiKey?: string;
   /** Default delay between SSE events for every reply (default 0). */
   delayMs?: number;
+  /**
+   * Keep each request in `requests`, its body parsed (default true). Benchmarks turn it off: a fake that keeps and
+   * parses every request of a long session grows to gigabytes and takes CPU from the gateway it measures. Off, the
+   * body is still read to the end, only not parsed or kept, and `requests` stays empty.
+   */
+  record?: boolean;
 }
 
 export interface FakeLlm {
