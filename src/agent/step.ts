@@ -69,7 +69,7 @@ export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequ
       }
       if (!error) {
         ctx.cooldowns.succeed(key);
-        return { ok: true, text, thinking, toolCalls, usage, stopReason, model: `${entry.id}/${model}` };
+        return { ok: true, text, thinking, toolCalls, usage, stopReason, model: modelRef(entry.id, model) };
       }
       yield { type: "attempt", runId, provider: entry.id, model, attempt, error };
       lastError = error;
@@ -82,6 +82,18 @@ export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequ
   }
   if (lastError) return { ok: false, error: lastError };
   return { ok: false, error: runError("rate_limit", `Every configured model is cooling down after recent errors; the next one is available in ${formatWait(soonest)}.`) };
+}
+
+const refs = new Map<string, string>();
+/** `provider/model`, one string per pair: every assistant message of a long session keeps it. */
+function modelRef(provider: string, model: string): string {
+  const key = `${provider}/${model}`;
+  let ref = refs.get(key);
+  if (ref === undefined) {
+    if (refs.size >= 1000) refs.clear();
+    refs.set(key, (ref = key));
+  }
+  return ref;
 }
 
 /** "20 s", "12 min", "5 h": how long until a cooled-down profile is usable again. */

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "../agent/types.ts";
-import { type CompactionSettings, type Summarise, compactHistory, estimateHistoryTokens } from "./compaction.ts";
+import { type CompactionSettings, type Summarise, compactHistory } from "./compaction.ts";
 import type { ChatCommand } from "./reset.ts";
 import type { SessionStore } from "./store.ts";
 import type { RunOutcome, RunRecord, SessionEvent } from "./types.ts";
@@ -21,8 +21,8 @@ export function statusText(store: SessionStore, input: { sessionKey: string; age
   const session = store.get(input.sessionKey);
   const lines = [`Session: ${input.sessionKey}`, `Agent: ${session?.agentId ?? input.agentId}`];
   if (!session) return [...lines, "No messages yet: the session starts with the next one."].join("\n");
-  const messages = store.transcript(input.sessionKey).filter((e) => e.kind === "message").length;
-  const context = estimateHistoryTokens(store.history(input.sessionKey).map((h) => h.message));
+  const messages = store.messageCount(input.sessionKey);
+  const context = store.historyContext(input.sessionKey).tokens;
   lines.push(
     `Model: ${session.model ?? input.model ?? "the agent's default (not used yet)"}`,
     `Messages: ${fmt(messages)}`,
@@ -49,8 +49,8 @@ export async function executeCompact(deps: CompactDeps, run: RunRecord, command:
   const { sessionKey, agentId, runId } = run;
   const final = (text: string): RunOutcome => ({ type: "final", runId, text, stopReason: "command" });
   const session = store.get(sessionKey);
-  const history = session ? store.history(sessionKey) : [];
-  if (!session || history.length === 0) return final("Nothing to compact: the session has no messages yet.");
+  const history = session ? store.historyContext(sessionKey) : undefined;
+  if (!session || !history || history.messages.length === 0) return final("Nothing to compact: the session has no messages yet.");
   if (!deps.compaction) return final("Compaction is not available on this gateway (no summariser is configured).");
   const { summarise } = deps.compaction;
   // A budget of zero tokens summarises everything before the most recent message.
@@ -59,7 +59,7 @@ export async function executeCompact(deps: CompactDeps, run: RunRecord, command:
   try {
     const result = await compactHistory(history, settings, (messages, s) => summarise(messages, s, { instructions }), signal);
     if (signal.aborted) throw signal.reason;
-    const tokens = estimateHistoryTokens(history.map((h) => h.message));
+    const tokens = history.tokens;
     if (!result.compaction) return final(`Nothing to compact: only the latest message is in the context (~${fmt(tokens)} tokens).`);
     const { tokensBefore, tokensAfter } = result.compaction;
     store.appendCompaction({ sessionKey, sessionId: session.sessionId, runId, compaction: result.compaction });

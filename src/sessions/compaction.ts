@@ -1,6 +1,6 @@
 import type { ChatMessage } from "../agent/types.ts";
 import type { CompactionData } from "./types.ts";
-import type { HistoryItem } from "./store.ts";
+import type { HistoryContext } from "./store.ts";
 
 /** Roughly 4 characters per token, the same estimate OpenClaw uses before it has real counts. */
 export function estimateTokens(message: ChatMessage): number {
@@ -51,28 +51,26 @@ function pruneToolResult(message: ChatMessage): ChatMessage {
  * from the assistant message that called them.
  */
 export async function compactHistory(
-  items: readonly HistoryItem[],
+  history: Omit<HistoryContext, "tokens"> & { tokens?: number },
   settings: CompactionSettings,
   summarise: Summarise,
   signal: AbortSignal,
-  /** `items`' messages and their `estimateHistoryTokens`, when the caller already has them. */
-  known?: { messages: readonly ChatMessage[]; tokens: number },
 ): Promise<CompactResult> {
   const budget = settings.contextWindow - (settings.reserveTokens ?? DEFAULT_RESERVE_TOKENS);
   const keepRecent = Math.min(settings.keepRecentTokens ?? DEFAULT_KEEP_RECENT_TOKENS, Math.max(budget, 0));
-  const original = known?.messages ?? items.map((i) => i.message);
-  const tokensBefore = known?.tokens ?? estimateHistoryTokens(original);
+  const original = history.messages;
+  const tokensBefore = history.tokens ?? estimateHistoryTokens(original);
   if (tokensBefore <= budget) return { messages: original, pruned: 0, summarisedMessages: 0 };
 
   // Where the recent part starts: walk back until keepRecent tokens, then back to a non-tool message.
-  let cut = items.length;
+  let cut = original.length;
   let recent = 0;
-  while (cut > 0 && recent + estimateTokens(items[cut - 1]!.message) <= keepRecent) {
+  while (cut > 0 && recent + estimateTokens(original[cut - 1]!) <= keepRecent) {
     cut--;
-    recent += estimateTokens(items[cut]!.message);
+    recent += estimateTokens(original[cut]!);
   }
-  if (cut === items.length && cut > 0) cut--; // always keep at least the newest message
-  while (cut > 0 && items[cut]?.message.role === "tool") cut--;
+  if (cut === original.length && cut > 0) cut--; // always keep at least the newest message
+  while (cut > 0 && original[cut]?.role === "tool") cut--;
 
   let pruned = 0;
   const messages = original.map((m, i) => {
@@ -90,6 +88,6 @@ export async function compactHistory(
     messages: result,
     pruned,
     summarisedMessages: older.length,
-    compaction: { summary, firstKeptEntryId: items[cut]!.entryId, tokensBefore, tokensAfter: estimateHistoryTokens(result) },
+    compaction: { summary, firstKeptEntryId: history.entryIds[cut]!, tokensBefore, tokensAfter: estimateHistoryTokens(result) },
   };
 }

@@ -1,4 +1,4 @@
-export { createSessionStore, type SessionStore, type SessionStoreOptions, type NewRun, type HistoryItem } from "./store.ts";
+export { createSessionStore, type SessionStore, type SessionStoreOptions, type NewRun, type HistoryItem, type HistoryContext } from "./store.ts";
 export { openStateDatabase, migrate, SCHEMA_VERSION } from "./db.ts";
 export { createSessionQueue, type SessionQueue, type SessionQueueOptions, type SubmitInput, type SubmitResult } from "./queue.ts";
 export {

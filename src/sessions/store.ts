@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { ChatMessage, Usage } from "../agent/types.ts";
 import { atomically, commitBatch, migrate, openStateDatabase } from "./db.ts";
-import { estimateHistoryTokens, estimateTokens } from "./compaction.ts";
+import { estimateTokens } from "./compaction.ts";
 import { renderTranscriptJsonl } from "./export.ts";
 import { chatMessageSchema, compactionSchema, originSchema, outcomeSchema, parseColumn } from "./persisted.ts";
 import type { CompactionData, QueueMode, RunOutcome, RunRecord, RunStatus, SessionOrigin, SessionRecord, TranscriptEntry } from "./types.ts";
@@ -62,12 +62,12 @@ export function createSessionStore(options: SessionStoreOptions) {
     try {
       return fn();
     } catch (error) {
-      transcripts.clear();
+      contexts.clear();
       throw error;
     }
   };
   const atomic = <T>(fn: () => T): T => undoable(() => transaction(fn));
-  batch.onRollback(() => transcripts.clear());
+  batch.onRollback(() => contexts.clear());
 
   const toSession = (r: SessionRow): SessionRecord => ({
     key: r.key,
@@ -110,7 +110,9 @@ export function createSessionStore(options: SessionStoreOptions) {
       `INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at, model, origin)
        VALUES ($key, $agentId, $sessionId, $now, $now, $model, $origin)`,
     ),
+    countMessages: db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM entries WHERE session_id = ? AND kind = 'message'"),
     entriesAfter: db.query<EntryRow, [string, number]>("SELECT * FROM entries WHERE session_id = ? AND seq > ? AND kind != 'discarded' ORDER BY seq"),
+    lastEntries: db.query<EntryRow, [string, number]>("SELECT * FROM entries WHERE session_id = ? AND kind != 'discarded' ORDER BY seq DESC LIMIT ?"),
     insertEntry: db.query<unknown, Record<string, string | number | null>>(
       `INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at)
        VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now)`,
@@ -182,124 +184,110 @@ export function createSessionStore(options: SessionStoreOptions) {
     return cacheAppended({ ...base, kind: "message", message: input.message });
   }
 
-  // Parsed transcripts of recently used sessions. Entries this store appends join their session's cached transcript
-  // as they are written; rows are read back only for a session not cached, or after another connection (a CLI
-  // command) committed to the database, which `PRAGMA data_version` reveals. Entries are append-only except
-  // `discardPartialTurn` and `delete`, which drop the cache. A rolled-back savepoint also drops it (see `write`).
-  const transcripts = new Map<string, CachedTranscript>();
-  const TRANSCRIPT_CACHE_SESSIONS = 64;
+  // The model's context of recently used sessions (messages and their entry ids, not whole transcripts). Entries
+  // this store appends join it as they are written; rows are read back only for a session not cached, after a
+  // compaction entry, or after another connection (a CLI command) committed to the database, which
+  // `PRAGMA data_version` reveals. Entries are append-only except `discardPartialTurn` and `delete`, which drop the
+  // cache; a rolled-back write drops it too (see `undoable`).
+  const contexts = new Map<string, CachedContext>();
+  const CONTEXT_CACHE_SESSIONS = 64;
   const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
   let seenVersion = dataVersion.get()!.data_version;
 
-  /** Marks every cached transcript incomplete when another connection has committed since the last look. */
+  /** Marks every cached context stale when another connection has committed since the last look. */
   function noticeOtherWriters(): void {
     const version = dataVersion.get()!.data_version;
     if (version === seenVersion) return;
     seenVersion = version;
-    for (const c of transcripts.values()) c.complete = false;
+    for (const c of contexts.values()) c.complete = false;
   }
 
   function cacheAppended(entry: TranscriptEntry): TranscriptEntry {
     noticeOtherWriters();
-    const cached = transcripts.get(entry.sessionId);
-    // Only onto a cache that has every row before this one; otherwise the next read catches up from the database.
+    const cached = contexts.get(entry.sessionId);
+    // Only onto a context that has every row before this one; otherwise the next read catches up from the database.
     if (cached?.complete && entry.seq > cached.lastSeq) {
-      cached.entries.push(entry);
-      cached.lastSeq = entry.seq;
+      if (entry.kind === "compaction") contexts.delete(entry.sessionId);
+      else addToContext(cached, entry.id, entry.message, entry.seq);
     }
     return entry;
   }
 
+  function addToContext(context: CachedContext, entryId: string, message: ChatMessage, seq: number): void {
+    context.entryIds.push(entryId);
+    context.messages.push(message);
+    context.tokens += estimateTokens(message);
+    context.lastSeq = seq;
+  }
+
+  /** Every entry of a transcript, oldest first, read from the database. */
   function transcript(key: string, opts: { sessionId?: string } = {}): TranscriptEntry[] {
-    return cachedTranscript(key, opts).slice();
-  }
-
-  /** The cached entries themselves (callers must not change them). */
-  function cachedTranscript(key: string, opts: { sessionId?: string }): TranscriptEntry[] {
-    return cachedSession(key, opts)?.entries ?? [];
-  }
-
-  function cachedSession(key: string, opts: { sessionId?: string }): CachedTranscript | undefined {
     const sessionId = opts.sessionId ?? get(key)?.sessionId;
-    if (!sessionId) return undefined;
-    noticeOtherWriters();
-    let cached = transcripts.get(sessionId);
-    if (cached) transcripts.delete(sessionId);
-    else cached = { entries: [], lastSeq: 0, complete: false };
-    transcripts.set(sessionId, cached);
-    if (transcripts.size > TRANSCRIPT_CACHE_SESSIONS) transcripts.delete(transcripts.keys().next().value!);
-    if (!cached.complete) {
-      const newer = q.entriesAfter.all(sessionId, cached.lastSeq);
-      for (const row of newer) cached.entries.push(toEntry(row));
-      if (newer.length) cached.lastSeq = newer.at(-1)!.seq;
-      cached.complete = true;
-    }
-    return cached;
+    return sessionId ? q.entriesAfter.all(sessionId, 0).map(toEntry) : [];
+  }
+
+  /** The newest `limit` entries of a transcript, oldest first. */
+  function recentTranscript(key: string, limit: number): TranscriptEntry[] {
+    const sessionId = get(key)?.sessionId;
+    return sessionId ? q.lastEntries.all(sessionId, limit).map(toEntry).reverse() : [];
   }
 
   /** The model's context: the latest compaction summary, then every message from its first kept entry on. */
   function history(key: string, opts: { sessionId?: string } = {}): HistoryItem[] {
-    return cachedContext(key, opts).items.slice();
+    const { entryIds, messages } = cachedContext(key, opts);
+    return messages.map((message, i) => ({ entryId: entryIds[i]!, message }));
   }
 
   /**
-   * `history` with its messages and their estimated tokens, kept up to date a turn at a time: a turn that adds
+   * `history` as parallel arrays with the estimated tokens, kept up to date a turn at a time: a turn that adds
    * messages (no compaction) only appends them instead of rebuilding the whole context. The arrays are the cache's
-   * own, not copies (a session's context can hold thousands of messages): read them, copy before changing.
+   * own, not copies (a session's context can hold thousands of messages): read them, copy before keeping them.
    */
-  function historyContext(key: string, opts: { sessionId?: string } = {}): { items: readonly HistoryItem[]; messages: readonly ChatMessage[]; tokens: number } {
-    const context = cachedContext(key, opts);
-    return { items: context.items, messages: context.messages, tokens: context.tokens };
+  function historyContext(key: string, opts: { sessionId?: string } = {}): HistoryContext {
+    const { entryIds, messages, tokens } = cachedContext(key, opts);
+    return { entryIds, messages, tokens };
   }
 
   function cachedContext(key: string, opts: { sessionId?: string }): CachedContext {
-    const cached = cachedSession(key, opts);
-    if (!cached) return { items: [], messages: [], tokens: 0, seen: 0 };
-    const { entries } = cached;
-    let context = cached.context;
-    if (context) {
-      for (let i = context.seen; i < entries.length; i++) {
-        if (entries[i]!.kind === "compaction") {
-          context = undefined;
-          break;
+    const sessionId = opts.sessionId ?? get(key)?.sessionId;
+    if (!sessionId) return { entryIds: [], messages: [], tokens: 0, lastSeq: 0, complete: true };
+    noticeOtherWriters();
+    let cached = contexts.get(sessionId);
+    if (cached) contexts.delete(sessionId);
+    if (cached && !cached.complete) {
+      // Catch up on rows others wrote; a compaction among them means building the context again.
+      const newer = q.entriesAfter.all(sessionId, cached.lastSeq);
+      if (newer.some((row) => row.kind === "compaction")) cached = undefined;
+      else {
+        for (const row of newer) {
+          const entry = toEntry(row);
+          if (entry.kind === "message") addToContext(cached, entry.id, entry.message, entry.seq);
         }
+        cached.complete = true;
       }
     }
-    if (!context) {
-      const items = buildHistory(entries);
-      const messages = items.map((h) => h.message);
-      context = { items, messages, tokens: estimateHistoryTokens(messages), seen: entries.length };
-    } else {
-      for (let i = context.seen; i < entries.length; i++) {
-        const e = entries[i]!;
-        if (e.kind !== "message") continue;
-        context.items.push({ entryId: e.id, message: e.message });
-        context.messages.push(e.message);
-        context.tokens += estimateTokens(e.message);
-      }
-      context.seen = entries.length;
-    }
-    cached.context = context;
-    return context;
+    cached ??= buildContext(q.entriesAfter.all(sessionId, 0).map(toEntry));
+    contexts.set(sessionId, cached);
+    if (contexts.size > CONTEXT_CACHE_SESSIONS) contexts.delete(contexts.keys().next().value!);
+    return cached;
   }
 
-  function buildHistory(entries: TranscriptEntry[]): HistoryItem[] {
+  function buildContext(entries: TranscriptEntry[]): CachedContext {
     let from = 0;
-    let summary: HistoryItem | undefined;
+    const context: CachedContext = { entryIds: [], messages: [], tokens: 0, lastSeq: entries.at(-1)?.seq ?? 0, complete: true };
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i]!;
       if (e.kind !== "compaction") continue;
       const kept = entries.findIndex((x) => x.id === e.compaction.firstKeptEntryId);
       from = kept >= 0 ? kept : i + 1;
-      summary = { entryId: e.id, message: { role: "summary", content: e.compaction.summary, timestamp: e.createdAt } };
+      addToContext(context, e.id, { role: "summary", content: e.compaction.summary, timestamp: e.createdAt }, context.lastSeq);
       break;
     }
-    const out: HistoryItem[] = summary ? [summary] : [];
     for (let i = from; i < entries.length; i++) {
       const e = entries[i]!;
-      if (e.kind === "message") out.push({ entryId: e.id, message: e.message });
+      if (e.kind === "message") addToContext(context, e.id, e.message, context.lastSeq);
     }
-    return out;
+    return context;
   }
 
   const store = {
@@ -336,7 +324,7 @@ export function createSessionStore(options: SessionStoreOptions) {
 
     /** Removes the session and all its transcripts. */
     delete(key: string): boolean {
-      transcripts.clear();
+      contexts.clear();
       return atomic(() => {
         db.query("DELETE FROM entries WHERE session_key = ?").run(key);
         return db.query("DELETE FROM sessions WHERE key = ?").run(key).changes > 0;
@@ -349,6 +337,12 @@ export function createSessionStore(options: SessionStoreOptions) {
       return cacheAppended({ ...base, kind: "compaction", compaction: input.compaction });
     },
     transcript,
+    recentTranscript,
+    /** How many messages the session's current transcript holds (compacted ones included). */
+    messageCount(key: string): number {
+      const sessionId = get(key)?.sessionId;
+      return sessionId ? q.countMessages.get(sessionId)!.n : 0;
+    },
     history,
     historyContext,
 
@@ -440,7 +434,7 @@ export function createSessionStore(options: SessionStoreOptions) {
 
     /** After a crash: hides the assistant and tool entries of an unfinished turn, so it can be re-run from its user messages. */
     discardPartialTurn(turnRunId: string): number {
-      transcripts.clear();
+      contexts.clear();
       // Through the run's session: entries are indexed by (session_id, seq), not by run.
       return db
         .query("UPDATE entries SET kind = 'discarded' WHERE session_id = (SELECT session_id FROM runs WHERE run_id = $runId) AND run_id = $runId AND kind = 'message' AND role != 'user'")
@@ -478,18 +472,20 @@ const ATOMIC_WRITES = ["ensure", "reset", "delete", "appendMessage", "appendComp
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
-/** A session's context as of `seen` entries of its transcript. */
+/** A session's context as cached: the model's messages, the entry each came from, their estimated tokens. */
 interface CachedContext {
-  items: HistoryItem[];
+  entryIds: string[];
   messages: ChatMessage[];
   tokens: number;
-  seen: number;
-}
-
-interface CachedTranscript {
-  entries: TranscriptEntry[];
+  /** The last transcript row the context has seen. */
   lastSeq: number;
   /** Holds every row up to `lastSeq` as far as this connection knows; false makes the next read query the rest. */
   complete: boolean;
-  context?: CachedContext;
+}
+
+/** The model's context of a session: messages oldest first, the transcript entry of each, estimated tokens. */
+export interface HistoryContext {
+  entryIds: readonly string[];
+  messages: readonly ChatMessage[];
+  tokens: number;
 }

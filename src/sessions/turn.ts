@@ -78,7 +78,7 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
     let messages: readonly ChatMessage[] = history.messages;
     const settings = deps.compaction?.settings(agentId);
     if (deps.compaction && settings) {
-      const result = await compactHistory(history.items, settings, deps.compaction.summarise, turn.controller.signal, history);
+      const result = await compactHistory(history, settings, deps.compaction.summarise, turn.controller.signal);
       messages = result.messages;
       if (result.compaction) {
         store.appendCompaction({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, compaction: result.compaction });

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { ChatMessage } from "../../src/agent/types.ts";
-import { type HistoryItem, compactHistory, estimateHistoryTokens } from "../../src/sessions/index.ts";
+import { compactHistory, estimateHistoryTokens } from "../../src/sessions/index.ts";
 
-const items = (messages: ChatMessage[]): HistoryItem[] => messages.map((message, i) => ({ entryId: `e${i}`, message }));
+const items = (messages: ChatMessage[]) => ({ messages, entryIds: messages.map((_, i) => `e${i}`) });
 const text = (n: number) => "x".repeat(n * 4); // n tokens, about
 const signal = new AbortController().signal;
 

@@ -80,7 +80,7 @@ describe("session store", () => {
     const fresh = () => {
       const items = createSessionStore({ db: store.db }).history("k");
       const messages = items.map((h) => h.message);
-      return { items, messages, tokens: estimateHistoryTokens(messages) };
+      return { entryIds: items.map((h) => h.entryId), messages, tokens: estimateHistoryTokens(messages) };
     };
     add("one");
     expect(store.historyContext("k")).toEqual(fresh());
@@ -193,6 +193,15 @@ describe("the transcript cache", () => {
     reopened.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("three") });
     expect(contents(reopened)).toEqual(["one", "from the cli", "three"]);
     reopened.close();
+  });
+
+  test("the newest entries and the message count are read from the database", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: K, agentId: "main" });
+    for (const word of ["a", "b", "c", "d"]) store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user(word) });
+    expect(store.recentTranscript(K, 2).map((e) => (e.kind === "message" ? e.message.content : ""))).toEqual(["c", "d"]);
+    expect(store.messageCount(K)).toBe(4);
+    expect(store.recentTranscript("agent:main:nobody", 2)).toEqual([]);
   });
 
   test("a write that is rolled back leaves nothing behind in the cached history", () => {

@@ -74,7 +74,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
     handler: ({ sessionKey, limit = 200 }) => {
       const session = store.get(sessionKey);
       if (!session) return { sessionKey, sessionId: null, messages: [] };
-      const entries = store.transcript(sessionKey).slice(-limit);
+      const entries = store.recentTranscript(sessionKey, limit);
       return { sessionKey, sessionId: session.sessionId, messages: entries.map((e) => (e.kind === "message" ? { id: e.id, runId: e.runId, ts: e.createdAt, ...e.message } : { id: e.id, role: "compaction", ts: e.createdAt, content: e.compaction.summary })) };
     },
   });
@@ -146,7 +146,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
       if (queue.isBusy(key)) throw new GatewayError("UNAVAILABLE", "The session is running a turn; compact after it ends.", { retryable: true, retryAfterMs: 1000 });
       // Force: a budget of zero tokens summarises everything but the recent part.
       const settings = { ...deps.compaction.settings(session.agentId), contextWindow: 1, reserveTokens: 0 };
-      const result = await compactHistory(store.history(key), settings, deps.compaction.summarise, ctx.signal);
+      const result = await compactHistory(store.historyContext(key), settings, deps.compaction.summarise, ctx.signal);
       if (!result.compaction) return { ok: true, compacted: false };
       store.appendCompaction({ sessionKey: key, sessionId: session.sessionId, compaction: result.compaction });
       changed(key, "compacted");

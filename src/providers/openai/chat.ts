@@ -82,49 +82,35 @@ function messageJson(m: ChatMessage): string {
   }
 }
 
-const messageJsonCache = new WeakMap<ChatMessage, string>();
-function cachedMessageJson(m: ChatMessage): string {
-  let json = messageJsonCache.get(m);
-  if (json === undefined) {
-    json = messageJson(m);
-    messageJsonCache.set(m, json);
-  }
-  return json;
-}
-
 /**
  * The conversations serialised lately, keyed by their first message: the messages they held and their JSON.
  * A step whose messages start with the same objects (a session's next turn, the next step of a tool loop)
  * serialises only the messages after them. Messages are never changed in place (compaction makes new ones), so
  * object identity says "same message"; the whole prefix is compared, which is a pointer comparison a message.
+ * Nothing is kept per message: a long session's context is already in memory once, as objects.
  */
 const conversations = new WeakMap<ChatMessage, { items: ChatMessage[]; json: string }>();
 
-export function messagesJson(messages: ChatMessage[]): string {
+export function messagesJson(messages: readonly ChatMessage[]): string {
   if (messages.length === 0) return "";
   const first = messages[0]!;
   const known = conversations.get(first);
-  let json = "";
   let from = 0;
   if (known && known.items.length <= messages.length) {
-    let same = true;
+    from = known.items.length;
     for (let i = 0; i < known.items.length; i++) {
       if (known.items[i] !== messages[i]) {
-        same = false;
+        from = 0;
         break;
       }
     }
-    if (same) {
-      json = known.json;
-      from = known.items.length;
-    }
   }
-  const parts: string[] = json ? [json] : [];
+  const parts: string[] = from > 0 && known!.json ? [known!.json] : [];
   for (let i = from; i < messages.length; i++) {
-    const part = cachedMessageJson(messages[i]!);
+    const part = messageJson(messages[i]!);
     if (part) parts.push(part);
   }
-  json = parts.length === 1 ? parts[0]! : parts.join(",");
+  const json = parts.join(",");
   conversations.set(first, { items: messages.slice(), json });
   return json;
 }
