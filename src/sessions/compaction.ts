@@ -88,6 +88,6 @@ export async function compactHistory(
     messages: result,
     pruned,
     summarisedMessages: older.length,
-    compaction: { summary, firstKeptEntryId: history.entryIds[cut]!, tokensBefore, tokensAfter: estimateHistoryTokens(result) },
+    compaction: { summary, firstKeptEntryId: history.entryIdAt(cut), tokensBefore, tokensAfter: estimateHistoryTokens(result) },
   };
 }

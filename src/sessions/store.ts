@@ -110,6 +110,7 @@ export function createSessionStore(options: SessionStoreOptions) {
       `INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at, model, origin)
        VALUES ($key, $agentId, $sessionId, $now, $now, $model, $origin)`,
     ),
+    idBySeq: db.query<{ id: string }, [number]>("SELECT id FROM entries WHERE seq = ?"),
     countMessages: db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM entries WHERE session_id = ? AND kind = 'message'"),
     entriesAfter: db.query<EntryRow, [string, number]>("SELECT * FROM entries WHERE session_id = ? AND seq > ? AND kind != 'discarded' ORDER BY seq"),
     lastEntries: db.query<EntryRow, [string, number]>("SELECT * FROM entries WHERE session_id = ? AND kind != 'discarded' ORDER BY seq DESC LIMIT ?"),
@@ -184,7 +185,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     return cacheAppended({ ...base, kind: "message", message: input.message });
   }
 
-  // The model's context of recently used sessions (messages and their entry ids, not whole transcripts). Entries
+  // The model's context of recently used sessions (messages and the seq of their entries, not whole transcripts). Entries
   // this store appends join it as they are written; rows are read back only for a session not cached, after a
   // compaction entry, or after another connection (a CLI command) committed to the database, which
   // `PRAGMA data_version` reveals. Entries are append-only except `discardPartialTurn` and `delete`, which drop the
@@ -208,16 +209,23 @@ export function createSessionStore(options: SessionStoreOptions) {
     // Only onto a context that has every row before this one; otherwise the next read catches up from the database.
     if (cached?.complete && entry.seq > cached.lastSeq) {
       if (entry.kind === "compaction") contexts.delete(entry.sessionId);
-      else addToContext(cached, entry.id, entry.message, entry.seq);
+      else addToContext(cached, entry.seq, entry.message);
     }
     return entry;
   }
 
-  function addToContext(context: CachedContext, entryId: string, message: ChatMessage, seq: number): void {
-    context.entryIds.push(entryId);
+  function addToContext(context: CachedContext, seq: number, message: ChatMessage): void {
+    context.seqs.push(seq);
     context.messages.push(message);
     context.tokens += estimateTokens(message);
-    context.lastSeq = seq;
+    if (seq > context.lastSeq) context.lastSeq = seq;
+  }
+
+  /** The id of the entry at `seq` (ids are not kept in memory: a session's context can hold thousands). */
+  function entryIdOf(seq: number): string {
+    const row = q.idBySeq.get(seq);
+    if (!row) throw new Error(`No transcript entry #${seq}: the transcript changed under a running turn.`);
+    return row.id;
   }
 
   /** Every entry of a transcript, oldest first, read from the database. */
@@ -234,8 +242,8 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   /** The model's context: the latest compaction summary, then every message from its first kept entry on. */
   function history(key: string, opts: { sessionId?: string } = {}): HistoryItem[] {
-    const { entryIds, messages } = cachedContext(key, opts);
-    return messages.map((message, i) => ({ entryId: entryIds[i]!, message }));
+    const { seqs, messages } = cachedContext(key, opts);
+    return messages.map((message, i) => ({ entryId: entryIdOf(seqs[i]!), message }));
   }
 
   /**
@@ -244,13 +252,13 @@ export function createSessionStore(options: SessionStoreOptions) {
    * own, not copies (a session's context can hold thousands of messages): read them, copy before keeping them.
    */
   function historyContext(key: string, opts: { sessionId?: string } = {}): HistoryContext {
-    const { entryIds, messages, tokens } = cachedContext(key, opts);
-    return { entryIds, messages, tokens };
+    const { seqs, messages, tokens } = cachedContext(key, opts);
+    return { messages, tokens, entryIdAt: (index) => entryIdOf(seqs[index]!) };
   }
 
   function cachedContext(key: string, opts: { sessionId?: string }): CachedContext {
     const sessionId = opts.sessionId ?? get(key)?.sessionId;
-    if (!sessionId) return { entryIds: [], messages: [], tokens: 0, lastSeq: 0, complete: true };
+    if (!sessionId) return { seqs: [], messages: [], tokens: 0, lastSeq: 0, complete: true };
     noticeOtherWriters();
     let cached = contexts.get(sessionId);
     if (cached) contexts.delete(sessionId);
@@ -261,7 +269,7 @@ export function createSessionStore(options: SessionStoreOptions) {
       else {
         for (const row of newer) {
           const entry = toEntry(row);
-          if (entry.kind === "message") addToContext(cached, entry.id, entry.message, entry.seq);
+          if (entry.kind === "message") addToContext(cached, entry.seq, entry.message);
         }
         cached.complete = true;
       }
@@ -274,18 +282,18 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   function buildContext(entries: TranscriptEntry[]): CachedContext {
     let from = 0;
-    const context: CachedContext = { entryIds: [], messages: [], tokens: 0, lastSeq: entries.at(-1)?.seq ?? 0, complete: true };
+    const context: CachedContext = { seqs: [], messages: [], tokens: 0, lastSeq: entries.at(-1)?.seq ?? 0, complete: true };
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i]!;
       if (e.kind !== "compaction") continue;
       const kept = entries.findIndex((x) => x.id === e.compaction.firstKeptEntryId);
       from = kept >= 0 ? kept : i + 1;
-      addToContext(context, e.id, { role: "summary", content: e.compaction.summary, timestamp: e.createdAt }, context.lastSeq);
+      addToContext(context, e.seq, { role: "summary", content: e.compaction.summary, timestamp: e.createdAt });
       break;
     }
     for (let i = from; i < entries.length; i++) {
       const e = entries[i]!;
-      if (e.kind === "message") addToContext(context, e.id, e.message, context.lastSeq);
+      if (e.kind === "message") addToContext(context, e.seq, e.message);
     }
     return context;
   }
@@ -474,7 +482,8 @@ export type SessionStore = ReturnType<typeof createSessionStore>;
 
 /** A session's context as cached: the model's messages, the entry each came from, their estimated tokens. */
 interface CachedContext {
-  entryIds: string[];
+  /** The transcript row (`entries.seq`) of each message. */
+  seqs: number[];
   messages: ChatMessage[];
   tokens: number;
   /** The last transcript row the context has seen. */
@@ -483,9 +492,10 @@ interface CachedContext {
   complete: boolean;
 }
 
-/** The model's context of a session: messages oldest first, the transcript entry of each, estimated tokens. */
+/** The model's context of a session: messages oldest first, their estimated tokens, the transcript entry of each. */
 export interface HistoryContext {
-  entryIds: readonly string[];
   messages: readonly ChatMessage[];
   tokens: number;
+  /** The id of the transcript entry the message at `index` came from (compaction records where it cut). */
+  entryIdAt(index: number): string;
 }

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { ChatMessage } from "../../src/agent/types.ts";
 import { compactHistory, estimateHistoryTokens } from "../../src/sessions/index.ts";
 
-const items = (messages: ChatMessage[]) => ({ messages, entryIds: messages.map((_, i) => `e${i}`) });
+const items = (messages: ChatMessage[]) => ({ messages, entryIdAt: (i: number) => `e${i}` });
 const text = (n: number) => "x".repeat(n * 4); // n tokens, about
 const signal = new AbortController().signal;
 

@@ -82,14 +82,18 @@ describe("session store", () => {
       const messages = items.map((h) => h.message);
       return { entryIds: items.map((h) => h.entryId), messages, tokens: estimateHistoryTokens(messages) };
     };
+    const kept = () => {
+      const { messages, tokens, entryIdAt } = store.historyContext("k");
+      return { entryIds: messages.map((_, i) => entryIdAt(i)), messages, tokens };
+    };
     add("one");
-    expect(store.historyContext("k")).toEqual(fresh());
+    expect(kept()).toEqual(fresh());
     add("two");
-    const kept = add("three");
-    expect(store.historyContext("k")).toEqual(fresh());
-    store.appendCompaction({ sessionKey: "k", sessionId: s.sessionId, compaction: { summary: "one and two", firstKeptEntryId: kept.id, tokensBefore: 30, tokensAfter: 10 } });
+    const third = add("three");
+    expect(kept()).toEqual(fresh());
+    store.appendCompaction({ sessionKey: "k", sessionId: s.sessionId, compaction: { summary: "one and two", firstKeptEntryId: third.id, tokensBefore: 30, tokensAfter: 10 } });
     add("four");
-    const context = store.historyContext("k");
+    const context = kept();
     expect(context.messages.map((m) => m.content)).toEqual(["one and two", "three", "four"]);
     expect(context).toEqual(fresh());
   });
