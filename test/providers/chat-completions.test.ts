@@ -16,6 +16,7 @@ afterEach(async () => {
 const entry = (baseUrl: string, extra: Partial<ProviderEntry> = {}): ProviderEntry => ({
   id: "fake", api: "openai-completions", baseUrl, apiKeys: ["test-key"], headers: {}, models: [{ id: "fake-model" }], source: "config", ...extra,
 });
+const parseBody = (body: string) => JSON.parse(body);
 const request = (messages: ChatMessage[], extra: Partial<ProviderRequest> = {}): ProviderRequest => ({ model: "fake-model", system: "Be brief.", messages, tools: [], ...extra });
 
 async function collect(provider: ReturnType<typeof createProvider>, req: ProviderRequest): Promise<ProviderEvent[]> {
@@ -72,15 +73,15 @@ describe("the wire format", () => {
   });
 
   test("OpenAI itself gets max_completion_tokens, and its reasoning models no temperature", () => {
-    const body = (model: string) => JSON.parse(requestBody(request([{ role: "user", content: "hi" }], { model, maxOutputTokens: 50, temperature: 1 }), true));
+    const body = (model: string) => parseBody(requestBody(request([{ role: "user", content: "hi" }], { model, maxOutputTokens: 50, temperature: 1 }), true));
     expect(body("gpt-4.1")).toMatchObject({ max_completion_tokens: 50, temperature: 1 });
     expect(body("gpt-4.1").max_tokens).toBeUndefined();
     expect(body("o3-mini").temperature).toBeUndefined();
   });
 
   test("an empty system prompt and an empty history still make valid JSON", () => {
-    expect(JSON.parse(requestBody(request([], { system: "" }))).messages).toEqual([]);
-    expect(JSON.parse(requestBody(request([{ role: "user", content: "x" }], { system: "" }))).messages).toEqual([{ role: "user", content: "x" }]);
+    expect(parseBody(requestBody(request([], { system: "" }))).messages).toEqual([]);
+    expect(parseBody(requestBody(request([{ role: "user", content: "x" }], { system: "" }))).messages).toEqual([{ role: "user", content: "x" }]);
   });
 
   test("Ollama's base URL gets /v1", async () => {
@@ -113,6 +114,17 @@ describe("the conversation cache", () => {
     const json = messagesJson(pruned);
     expect(json).not.toContain("x".repeat(50));
     expect(parse(json).map((m: { content: string }) => m.content)).toEqual(["start", "trimmed", "end", "next"]);
+  });
+
+  test("text beyond ASCII and a conversation grown over many turns come out as a fresh serialisation would", () => {
+    const history: ChatMessage[] = [user("héllo 👋 — ünïcode")];
+    for (let i = 0; i < 300; i++) {
+      history.push({ role: "assistant", content: `answer ${i} ✓ ${"é".repeat(i % 7)}` }, user(`question ${i} 日本語`));
+      messagesJson(history);
+    }
+    const body = parseBody(requestBody(request(history)));
+    expect(body.messages.slice(1)).toEqual(history.map((m) => ({ role: m.role, content: m.content })));
+    expect(messagesJson(history)).toBe(JSON.stringify(history.map((m) => ({ role: m.role, content: m.content }))).slice(1, -1));
   });
 
   test("a shorter list with the same first message is not served the longer one's JSON", () => {
