@@ -15,15 +15,47 @@ export interface LogLine {
   message: string;
 }
 
-/** Writes `HH:MM:SS level message` lines to `write` (stderr by default) and keeps the last `keep` lines. */
-export function createLogger(options: { level?: LogLevel; write?: (line: string) => void; keep?: number } = {}) {
-  const { level = "info", write = (line) => void process.stderr.write(`${line}\n`), keep = 1000 } = options;
+/**
+ * Writes `HH:MM:SS level message` lines to `write` (stderr by default) and keeps the last `keep` lines. Lines
+ * logged in one event-loop turn reach `write` together, joined by newlines, at the end of that turn (or at exit):
+ * a busy gateway logs a line per run, and one write per line cost more than the line. `keep` is a ring.
+ */
+export function createLogger(options: { level?: LogLevel; write?: (text: string) => void; keep?: number } = {}) {
+  const { level = "info", write = (text) => void process.stderr.write(`${text}\n`), keep = 1000 } = options;
   const recent: LogLine[] = [];
+  let next = 0;
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join("\n");
+    pending = [];
+    write(text);
+  };
+  let second = -1;
+  let clock = "";
   const emit = (lvl: Exclude<LogLevel, "silent">) => (message: string) => {
     const line = { ts: Date.now(), level: lvl, message };
-    recent.push(line);
-    if (recent.length > keep) recent.shift();
-    if (ORDER[lvl] >= ORDER[level]) write(`${new Date(line.ts).toISOString().slice(11, 19)} ${lvl.padEnd(5)} ${message}`);
+    if (recent.length < keep) recent.push(line);
+    else recent[next] = line;
+    next = (next + 1) % keep;
+    if (ORDER[lvl] < ORDER[level]) return;
+    const s = Math.floor(line.ts / 1000);
+    if (s !== second) {
+      second = s;
+      clock = new Date(line.ts).toISOString().slice(11, 19);
+    }
+    pending.push(`${clock} ${lvl.padEnd(5)} ${message}`);
+    if (pending.length >= 512) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      pendingFlushes.add(flush);
+      setImmediate(() => {
+        pendingFlushes.delete(flush);
+        flush();
+      });
+    }
   };
   return {
     debug: emit("debug"),
@@ -31,10 +63,20 @@ export function createLogger(options: { level?: LogLevel; write?: (line: string)
     warn: emit("warn"),
     error: emit("error"),
     tail(limit = 200): LogLine[] {
-      return recent.slice(-limit);
+      // Oldest first: once the ring is full, `next` is where the oldest line sits.
+      const ordered = recent.length < keep ? recent : [...recent.slice(next), ...recent.slice(0, next)];
+      return ordered.slice(-limit);
     },
+    /** Writes what is waiting now (before exiting). */
+    flush,
   };
 }
+
+/** Loggers with lines waiting for the end of the event-loop turn; written synchronously if the process exits first. */
+const pendingFlushes = new Set<() => void>();
+process.once("exit", () => {
+  for (const flush of pendingFlushes) flush();
+});
 export type GatewayLogger = ReturnType<typeof createLogger>;
 
 /** A logger that drops everything (tests, one-shot commands). */

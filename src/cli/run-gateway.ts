@@ -19,6 +19,7 @@ export async function runGatewayForeground(ctx: CliContext, loaded: LoadedConfig
   try {
     gateway = await startGateway({ paths: ctx.paths, loaded, env: ctx.env, log, flags });
   } catch (error) {
+    log.flush();
     if (error instanceof GatewayStartError) {
       io.err(`Gateway not started: ${error.message}`);
       return 1;
@@ -33,6 +34,7 @@ export async function runGatewayForeground(ctx: CliContext, loaded: LoadedConfig
   });
   log.info("shutting down");
   await gateway.stop();
+  log.flush();
   return 0;
 }
 
