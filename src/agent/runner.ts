@@ -5,8 +5,8 @@ import { createProviderRegistry, type ProviderRegistry, type ResolvedModel } fro
 import type { Tool } from "../tools/types.ts";
 import { createCooldownTracker, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
 import { cachedPromptFs, nodePromptFs, type PromptFs } from "./prompt/fs.ts";
-import { assemblePrompt } from "./prompt/assemble.ts";
-import { resolveAgentSettings, DEFAULT_AGENT_ID } from "./settings.ts";
+import { assemblePrompt, type AssembleInput } from "./prompt/assemble.ts";
+import { resolveAgentSettings, DEFAULT_AGENT_ID, type AgentSettings } from "./settings.ts";
 import { runModelStep, type AgentLogger } from "./step.ts";
 import { runToolCalls } from "./tool-loop.ts";
 import { indexTools, toolSpec } from "./tool-runner.ts";
@@ -74,6 +74,16 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
   const clock = deps.clock ?? systemClock;
   const cooldowns = deps.cooldowns ?? createCooldownTracker(clock);
   const fs = deps.fs ?? cachedPromptFs(nodePromptFs, { now: () => clock.now() });
+  const prompts = promptCache(() => clock.now());
+  // One settings object per config and agent: a reload brings a new config object and so new settings.
+  const settingsCache = new WeakMap<Config, Map<string, AgentSettings>>();
+  const settingsFor = (config: Config, agentId: string): AgentSettings => {
+    let byAgent = settingsCache.get(config);
+    if (!byAgent) settingsCache.set(config, (byAgent = new Map()));
+    let settings = byAgent.get(agentId);
+    if (!settings) byAgent.set(agentId, (settings = resolveAgentSettings(config, agentId, paths, env)));
+    return settings;
+  };
   let cached: { config: Config; registry: ProviderRegistry } | undefined;
   const registryFor = (config: Config): ProviderRegistry => {
     if (deps.providers && typeof deps.providers !== "function") return deps.providers;
@@ -90,7 +100,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
     const agentId = request.agentId ?? DEFAULT_AGENT_ID;
     const runId = request.runId ?? deps.newRunId?.() ?? crypto.randomUUID();
     yield { type: "run_start", runId, sessionKey: request.sessionKey, agentId };
-    const settings = resolveAgentSettings(config, agentId, paths, env);
+    const settings = settingsFor(config, agentId);
     const timeoutMs = request.timeoutMs ?? settings.timeoutSeconds * 1000;
     const controller = new AbortController();
     let timedOut = false;
@@ -116,7 +126,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
       const toolIndex = indexTools(tools);
       const primary = candidates[0]!;
       const history = request.history ?? [];
-      const system = await assemblePrompt({
+      const system = await prompts.get({
         settings,
         workspace: request.workspace ?? settings.workspace,
         model: `${primary.entry.id}/${primary.model}`,
@@ -187,6 +197,32 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
 
   return { runAgent };
 }
+
+/**
+ * System prompts assembled lately, each reused for up to 1 s (the same time the workspace files themselves are
+ * cached, so an edit shows up as soon as it did before): a busy session no longer rebuilds an identical prompt
+ * every turn. The key is everything the prompt is made of; the date is part of it.
+ */
+function promptCache(now: () => number) {
+  const TTL_MS = 1000;
+  const prompts = new Map<string, { at: number; settings: AssembleInput["settings"]; tools: Tool[]; value: Promise<string> }>();
+  return {
+    get(input: AssembleInput): Promise<string> {
+      const t = now();
+      const key = [input.settings.agentId, input.workspace, input.model, input.mainSession, input.firstRun, input.extra ?? "", input.now.toISOString().slice(0, 10)].join("\0");
+      const hit = prompts.get(key);
+      // Same settings object (a config reload makes new ones) and same tool objects, in the same order.
+      if (hit && t - hit.at < TTL_MS && hit.settings === input.settings && sameTools(hit.tools, input.tools)) return hit.value;
+      if (prompts.size >= 256) prompts.clear();
+      const value = assemblePrompt(input);
+      prompts.set(key, { at: t, settings: input.settings, tools: input.tools, value });
+      value.catch(() => prompts.delete(key));
+      return value;
+    },
+  };
+}
+
+const sameTools = (a: Tool[], b: Tool[]) => a === b || (a.length === b.length && a.every((t, i) => t === b[i]));
 
 /** Config refs → reachable models, or the no-provider message when none resolves. */
 async function resolveCandidates(registry: ProviderRegistry, refs: string[], signal: AbortSignal, logger?: AgentLogger): Promise<ResolvedModel[] | string> {

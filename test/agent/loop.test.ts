@@ -152,3 +152,25 @@ test("a model ref naming an unconfigured provider is a no_provider error naming 
   expect(ofType(events, "error")[0]!.error).toMatchObject({ code: "no_provider" });
   expect(ofType(events, "error")[0]!.error.message).toContain('"nowhere/model-x"');
 });
+
+test("the system prompt is reused for a second and rebuilt after it, so a workspace edit shows up", async () => {
+  const fake = startFakeOpenAI({ text: "ok" });
+  fakes.push(fake);
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  mkdirSync(state.workspaceDefault, { recursive: true });
+  const agents = join(state.workspaceDefault, "AGENTS.md");
+  writeFileSync(agents, "Rule: version one.");
+  let now = Date.parse("2026-03-01T10:00:00Z");
+  const runner = runnerFor(configFor([fake]), state, { clock: { now: () => now } });
+  const system = (i: number) => (fake.requests[i]!.body as { messages: Array<{ role: string; content: string }> }).messages[0]!.content;
+  await collect(runner.runAgent({ message: "one" }));
+  writeFileSync(agents, "Rule: version two.");
+  now += 500;
+  await collect(runner.runAgent({ message: "two" }));
+  now += 600;
+  await collect(runner.runAgent({ message: "three" }));
+  expect(system(0)).toContain("version one");
+  expect(system(1)).toBe(system(0));
+  expect(system(2)).toContain("version two");
+});

@@ -130,8 +130,10 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
    */
   async function replyToOrigin(runIds: string[], text: string) {
     const manager = deps.manager();
+    // Without a running channel there is nowhere to answer (and no run to look up: most are HTTP or WebChat runs).
+    if (!manager || manager.status().length === 0) return;
     const origin = runIds.map((id) => deps.store.getRun(id)?.origin).find((o) => o?.channel && o.peerId);
-    if (!origin?.channel || !origin.peerId || !manager || !manager.status().some((s) => s.channel === origin.channel)) return;
+    if (!origin?.channel || !origin.peerId || !manager.status().some((s) => s.channel === origin.channel)) return;
     try {
       await manager.send(origin.channel, { chatId: origin.peerId, threadId: origin.threadId, accountId: origin.accountId }, { text });
     } catch (error) {
