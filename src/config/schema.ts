@@ -189,6 +189,8 @@ export const configSchema = z.object({
             deliver: z.boolean().optional(),
             channel: z.string().optional(),
             to: z.string().optional(),
+            model: z.string().optional(),
+            timeoutSeconds: z.number().positive().optional(),
           }),
         )
         .optional(),

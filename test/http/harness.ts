@@ -39,6 +39,7 @@ export async function startApi(options: ApiOptions = {}) {
     ...options.config,
     gateway: { ...base.gateway, ...options.config?.gateway },
     agents: { ...options.config?.agents, defaults: { ...base.agents?.defaults, ...options.config?.agents?.defaults } },
+    models: { ...base.models, ...options.config?.models, providers: { ...base.models?.providers, ...options.config?.models?.providers } },
   };
   const env: Record<string, string | undefined> = {};
   const paths = { stateDir, configPath: join(stateDir, "openclaw.json"), workspaceDefault: join(stateDir, "workspace"), defaultPort: 0 };
@@ -54,8 +55,8 @@ export async function startApi(options: ApiOptions = {}) {
   });
   const queue = createSessionQueue({
     store,
-    runTurn: ({ runId, sessionKey, agentId, messages, signal, drainSteering }) =>
-      runner.runAgent({ runId, sessionKey, agentId, history: messages }, { signal, drainSteering }),
+    runTurn: ({ runId, sessionKey, agentId, messages, signal, drainSteering, model }) =>
+      runner.runAgent({ runId, sessionKey, agentId, history: messages, model }, { signal, drainSteering }),
   });
   const toolset = createToolset({ workspace: paths.workspaceDefault, stateDir, config, env, exec: { limits: {} } });
   let settings: { config: Config; value: GatewaySettings } | undefined;

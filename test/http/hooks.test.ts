@@ -115,3 +115,25 @@ test("hooks.path moves the endpoints and disabled hooks are not served", async (
   api.setConfig({ ...api.config, hooks: { enabled: false, token: HOOK_TOKEN } });
   expect((await post(`${api.url}/hooks/agent`, { message: "hi" }, bearer)).status).toBe(404);
 });
+
+test("the model a hook names answers that run only", async () => {
+  const { startFakeOpenAI } = await import("../fakes/llm/index.ts");
+  const other = startFakeOpenAI({ text: "from the other model" });
+  const api = await startApi({ config: { hooks: { enabled: true, token: HOOK_TOKEN }, models: { providers: { other: other.providerConfig() } } } });
+  apis.push(api);
+  try {
+    const named = (await (await post(`${api.url}/hooks/agent`, { message: "a", model: "other/fake-model", waitForCompletion: true }, bearer)).json()) as HookReply;
+    expect(named).toMatchObject({ ok: true, text: "from the other model" });
+    const plain = (await (await post(`${api.url}/hooks/agent`, { message: "b", waitForCompletion: true }, bearer)).json()) as HookReply;
+    expect(plain).toMatchObject({ ok: true, text: "Hello from the fake model." });
+    expect(other.requests).toHaveLength(1);
+    // A mapping may name one as well.
+    const mapped = await startApi({ config: { hooks: { enabled: true, token: HOOK_TOKEN, mappings: [{ match: { path: "ci" }, messageTemplate: "{{x}}", model: "other/fake-model" }] }, models: { providers: { other: other.providerConfig() } } } });
+    apis.push(mapped);
+    const viaMapping = (await (await post(`${mapped.url}/hooks/ci?wait=1`, { x: "c" }, bearer)).json()) as HookReply;
+    expect(viaMapping).toMatchObject({ ok: true, text: "from the other model" });
+    expect(other.requests).toHaveLength(2);
+  } finally {
+    await other.stop();
+  }
+});

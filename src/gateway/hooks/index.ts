@@ -106,7 +106,8 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
     const sessionKey = hook.sessionKey?.trim() || hookSessionKey();
     // `deliver` (default true) sends the answer to `channel`/`to` as well; without it the answer stays in the session.
     const origin: SessionOrigin = hook.deliver !== false && hook.channel && hook.to ? { channel: hook.channel, peerId: hook.to } : { channel: "hook" };
-    const { runId } = deps.queue.submit({ sessionKey, agentId, message: hook.message, origin, queueMode: "followup" });
+    // `model` (`provider/model`) is for this run only; the agent's fallbacks still follow it.
+    const { runId } = deps.queue.submit({ sessionKey, agentId, message: hook.message, origin, queueMode: "followup", ...(hook.model ? { model: hook.model } : {}) });
     await deps.queue.committed();
     deps.log.info(`hook${hook.name ? ` "${hook.name}"` : ""}: run ${runId} in ${sessionKey}`);
     if (hook.timeoutSeconds) {
@@ -140,6 +141,8 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
       deliver: mapping.deliver,
       channel: mapping.channel,
       to: mapping.to,
+      model: mapping.model,
+      timeoutSeconds: mapping.timeoutSeconds,
       waitForCompletion: wait === "1" || wait === "true",
     });
   }
