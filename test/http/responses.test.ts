@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import OpenAI from "openai";
+import { createResponseMemory } from "../../src/gateway/openai/responses.ts";
 import { startApi, TOKEN, type Api } from "./harness.ts";
 
 const apis: Api[] = [];
@@ -78,4 +79,20 @@ test("a run failing mid-stream ends with response.failed", async () => {
   for await (const event of stream) types.push(event.type);
   expect(types).toContain("response.output_text.delta");
   expect(types.at(-1)).toBe("response.failed");
+});
+
+test("remembered responses are bounded by count and by bytes, oldest forgotten first", () => {
+  const memory = createResponseMemory({ count: 3, bytes: 1000 });
+  const response = (chars: number) => ({ agentId: "main", history: [{ role: "user" as const, content: "x".repeat(chars) }] });
+  for (const id of ["a", "b", "c", "d"]) memory.set(id, response(10));
+  expect(["a", "b", "c", "d"].map((id) => memory.get(id) !== undefined)).toEqual([false, true, true, true]);
+  memory.set("big", response(900));
+  expect(memory.size()).toEqual({ count: 3, bytes: 920 });
+  expect(memory.get("b")).toBeUndefined();
+  memory.set("bigger", response(100));
+  expect(memory.size()).toEqual({ count: 2, bytes: 1000 });
+  expect(memory.get("c")).toBeUndefined();
+  // Images count at their size; one response over the limit is still kept, alone.
+  memory.set("huge", { agentId: "main", history: [{ role: "user", content: "look", images: [{ mediaType: "image/png", data: "A".repeat(5000) }] }] });
+  expect(memory.size()).toEqual({ count: 1, bytes: 5004 });
 });

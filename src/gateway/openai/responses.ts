@@ -10,13 +10,47 @@ import { responsesRequestSchema, type ResponsesInputItem, type ResponsesRequest 
 import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
 import { collectRun, streamRun, type Sse } from "./sse.ts";
 
-/** Stateless responses kept in memory so `previous_response_id` can continue them. */
-const REMEMBERED = 500;
-
 interface Remembered {
   agentId: string;
   history: ChatMessage[];
   system?: string;
+}
+
+/**
+ * Stateless responses kept in memory so `previous_response_id` can continue them: the newest `count` (500), and no
+ * more than `bytes` (32 MiB) of text and images between them, oldest forgotten first. A response is counted at the
+ * size of its whole conversation (continuations share the messages, so this overcounts: it errs on the side of less
+ * memory). A forgotten id gets a 404 that says to send the whole conversation.
+ */
+export function createResponseMemory(limits: { count?: number; bytes?: number } = {}) {
+  const maxCount = limits.count ?? 500;
+  const maxBytes = limits.bytes ?? 32 * 1024 * 1024;
+  const entries = new Map<string, { value: Remembered; size: number }>();
+  let total = 0;
+  const sizeOf = (r: Remembered) =>
+    (r.system?.length ?? 0) +
+    r.history.reduce((n, m) => n + m.content.length + (m.role === "user" ? (m.images ?? []).reduce((k, i) => k + i.data.length, 0) : 0), 0);
+  return {
+    get: (id: string) => entries.get(id)?.value,
+    set(id: string, value: Remembered) {
+      const size = sizeOf(value);
+      const old = entries.get(id);
+      if (old) {
+        total -= old.size;
+        entries.delete(id);
+      }
+      entries.set(id, { value, size });
+      total += size;
+      for (const [oldest, entry] of entries) {
+        if (entries.size <= maxCount && total <= maxBytes) break;
+        if (oldest === id) continue; // the newest stays even alone over the limit
+        entries.delete(oldest);
+        total -= entry.size;
+      }
+    },
+    /** How many responses and how many bytes are remembered (for tests and status). */
+    size: () => ({ count: entries.size, bytes: total }),
+  };
 }
 
 function toTurn(item: ResponsesInputItem): { role: string; turn: UserTurn } | string {
@@ -44,11 +78,8 @@ const usageBody = (u?: Usage) => ({
 
 /** `POST /v1/responses`: OpenAI's Responses API over an agent run (text and images in, text out). */
 export function createResponsesHandler(deps: HttpApiDeps, runs: RunStarter) {
-  const remembered = new Map<string, Remembered>();
-  const remember = (id: string, value: Remembered) => {
-    remembered.set(id, value);
-    if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
-  };
+  const remembered = createResponseMemory();
+  const remember = (id: string, value: Remembered) => remembered.set(id, value);
 
   function runInput(c: Context, body: ResponsesRequest): { input: RunInput; base?: Remembered } | Response {
     const items: Array<{ role: string; turn: UserTurn }> = typeof body.input === "string" ? [{ role: "user", turn: { text: body.input, images: [] } }] : [];
