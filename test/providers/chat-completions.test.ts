@@ -170,6 +170,34 @@ describe("the stream", () => {
     ]);
   });
 
+  test("tool call parts without an index: an id starts a call, the parts after it continue it", async () => {
+    const body =
+      chunk({ tool_calls: [{ id: "a", type: "function", function: { name: "read", arguments: '{"path":' } }] }) +
+      chunk({ tool_calls: [{ function: { arguments: '"x"}' } }] }) +
+      chunk({ tool_calls: [{ id: "b", type: "function", function: { name: "ls", arguments: "{}" } }] }) +
+      chunk({}, "tool_calls") +
+      "data: [DONE]\n\n";
+    const events = await collect(createProvider(entry(rawServer(body))), request([{ role: "user", content: "x" }]));
+    expect(events.filter((e) => e.type === "tool_call")).toEqual([
+      { type: "tool_call", call: { id: "a", name: "read", args: { path: "x" } } },
+      { type: "tool_call", call: { id: "b", name: "ls", args: {} } },
+    ]);
+  });
+
+  test("a server that ignores stream: true and answers with one JSON completion still works", async () => {
+    const completion = {
+      choices: [{ index: 0, message: { role: "assistant", content: "all at once", tool_calls: [{ id: "c1", type: "function", function: { name: "ls", arguments: "{}" } }] }, finish_reason: "tool_calls" }],
+      usage: { prompt_tokens: 4, completion_tokens: 2 },
+    };
+    raw = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => Response.json(completion) });
+    const events = await collect(createProvider(entry(`http://127.0.0.1:${raw.port}/v1`)), request([{ role: "user", content: "x" }]));
+    expect(events).toEqual([
+      { type: "text_delta", text: "all at once" },
+      { type: "tool_call", call: { id: "c1", name: "ls", args: {} } },
+      { type: "done", stopReason: "tool_calls", usage: { inputTokens: 4, outputTokens: 2 } },
+    ]);
+  });
+
   test("an error object inside the stream ends the step with a classified error", async () => {
     const body = chunk({ content: "par" }) + `data: ${JSON.stringify({ error: { message: "Rate limit reached", code: 429 } })}\n\n`;
     const events = await collect(createProvider(entry(rawServer(body))), request([{ role: "user", content: "x" }]));

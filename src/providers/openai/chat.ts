@@ -156,7 +156,10 @@ async function* streamChat(
       res.headers.forEach((v, k) => void (responseHeaders[k] = v));
       throw Object.assign(new Error(`HTTP ${res.status} ${res.statusText}`.trim()), { statusCode: res.status, responseBody, responseHeaders });
     }
-    for await (const data of sseData(res.body)) {
+    // A server that ignores `stream: true` answers with one chat.completion object: read it as a single chunk.
+    const whole = !/event-stream/i.test(res.headers.get("content-type") ?? "") && /json/i.test(res.headers.get("content-type") ?? "");
+    const chunks = whole ? wholeCompletion(await res.text()) : sseData(res.body);
+    for await (const data of chunks) {
       if (data === "[DONE]") {
         sawDone = true;
         break;
@@ -180,7 +183,8 @@ async function* streamChat(
         if (thinking) yield { type: "thinking_delta", text: thinking };
         if (delta.content) yield { type: "text_delta", text: delta.content };
         for (const part of delta.tool_calls ?? []) {
-          const index = part.index ?? calls.length;
+          // Without an index (some servers), a part with an id starts a call and one without continues the last.
+          const index = part.index ?? (part.id || calls.length === 0 ? calls.length : calls.length - 1);
           const call = (calls[index] ??= { id: "", name: "", args: "" });
           if (part.id) call.id = part.id;
           if (part.function?.name) call.name += part.function.name;
@@ -207,6 +211,20 @@ async function* streamChat(
   const complete = calls.filter((call) => call && call.name);
   for (const call of complete) yield { type: "tool_call", call: toToolCall(call) };
   yield { type: "done", stopReason: complete.length > 0 ? "tool_calls" : mapFinish(finish), usage };
+}
+
+/** A non-streamed chat.completion as the stream chunks it stands for (its `message` read as a `delta`). */
+function* wholeCompletion(text: string): Generator<string> {
+  let parsed: { choices?: Array<{ message?: unknown; finish_reason?: string | null }>; error?: unknown; usage?: unknown };
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`The provider answered with JSON that does not parse: ${text.slice(0, 200)}`);
+  }
+  if (parsed.error) return yield JSON.stringify({ error: parsed.error });
+  const choices = (parsed.choices ?? []).map((c, i) => ({ index: i, delta: c.message ?? {}, finish_reason: c.finish_reason ?? "stop" }));
+  yield JSON.stringify({ choices, usage: parsed.usage ?? null });
+  yield "[DONE]";
 }
 
 /** The `data:` payloads of a server-sent event stream, one per event. */
