@@ -138,7 +138,7 @@ describe("the stream", () => {
   const chunk = (delta: object, finish: string | null = null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 
   test("SSE framing: CRLF, comments, split reads, multi-line data", async () => {
-    const text = ": keep-alive\r\ndata: one\r\n\r\ndata: two\ndata: lines\n\nevent: x\ndata: three";
+    const text = ": keep-alive\r\ndata: one\r\n\r\ndata: two\ndata: lines\n\nevent: x\ndata: three\n\ndata: cut off";
     const bytes = new TextEncoder().encode(text);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -148,6 +148,7 @@ describe("the stream", () => {
     });
     const out: string[] = [];
     for await (const d of sseData(stream)) out.push(d);
+    // The last event has no closing blank line: it was cut off, and is dropped.
     expect(out).toEqual(["one", "two\nlines", "three"]);
   });
 
@@ -182,6 +183,24 @@ describe("the stream", () => {
       { type: "tool_call", call: { id: "a", name: "read", args: { path: "x" } } },
       { type: "tool_call", call: { id: "b", name: "ls", args: {} } },
     ]);
+  });
+
+  test("a name repeated in every part stays one name; parts carrying the same id without an index are one call", async () => {
+    const part = (id: string, name: string | undefined, args: string) => ({ tool_calls: [{ id, type: "function", function: { ...(name ? { name } : {}), arguments: args } }] });
+    const body = chunk(part("call_1", "get_weather", '{"ci')) + chunk(part("call_1", "get_weather", 'ty":"Paris"}')) + chunk({}, "tool_calls") + "data: [DONE]\n\n";
+    const events = await collect(createProvider(entry(rawServer(body))), request([{ role: "user", content: "x" }]));
+    expect(events.filter((e) => e.type === "tool_call")).toEqual([{ type: "tool_call", call: { id: "call_1", name: "get_weather", args: { city: "Paris" } } }]);
+  });
+
+  test("a configured Authorization header wins over the API key instead of joining it", async () => {
+    fake = startFakeOpenAI({ text: "ok" });
+    await collect(createProvider(entry(fake.url, { headers: { Authorization: "Bearer proxy-token" } })), request([{ role: "user", content: "x" }]));
+    expect(fake.requests[0]!.headers.authorization).toBe("Bearer proxy-token");
+  });
+
+  test("a stream cut in the middle of an event is a cut connection, not a bad chunk", async () => {
+    const events = await collect(createProvider(entry(rawServer(`${chunk({ content: "par" })}data: {"choices":[{"delta":{"cont`))), request([{ role: "user", content: "x" }]));
+    expect(events.at(-1)).toMatchObject({ stopReason: "error", error: { code: "network" } });
   });
 
   test("a server that ignores stream: true and answers with one JSON completion still works", async () => {

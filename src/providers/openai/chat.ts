@@ -16,7 +16,8 @@ export function createChatCompletionsProvider(c: ProviderConnection, api: Provid
   const url = `${c.baseUrl}/chat/completions`;
   const doFetch = c.fetch ?? fetch;
   const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", ...c.headers };
-  if (c.apiKey) headers.authorization = `Bearer ${c.apiKey}`;
+  // A configured Authorization header (a proxy's token) wins over the key, as it did with the AI SDK.
+  if (c.apiKey && !Object.keys(c.headers).some((name) => name.toLowerCase() === "authorization")) headers.authorization = `Bearer ${c.apiKey}`;
   // OpenAI's own API wants `max_completion_tokens` (its reasoning models refuse `max_tokens` and `temperature`).
   const isOpenAI = c.id === "openai" || /^https:\/\/api\.openai\.com\b/.test(c.baseUrl);
   return {
@@ -183,11 +184,14 @@ async function* streamChat(
         if (thinking) yield { type: "thinking_delta", text: thinking };
         if (delta.content) yield { type: "text_delta", text: delta.content };
         for (const part of delta.tool_calls ?? []) {
-          // Without an index (some servers), a part with an id starts a call and one without continues the last.
-          const index = part.index ?? (part.id || calls.length === 0 ? calls.length : calls.length - 1);
+          // Without an index (some servers), a part with a new id starts a call; one without an id, or with the
+          // last call's id, continues it.
+          const last = calls[calls.length - 1];
+          const index = part.index ?? (last && (!part.id || part.id === last.id) ? calls.length - 1 : calls.length);
           const call = (calls[index] ??= { id: "", name: "", args: "" });
           if (part.id) call.id = part.id;
-          if (part.function?.name) call.name += part.function.name;
+          // The name comes whole (some servers repeat it in every part); only the arguments arrive in pieces.
+          if (part.function?.name && !call.name) call.name = part.function.name;
           if (part.function?.arguments) call.args += part.function.arguments;
         }
       }
@@ -247,10 +251,9 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
       // Comments (":"), `event:`, `id:` and `retry:` lines carry nothing chat completions needs.
     }
     buffer = buffer.slice(start);
+    // At the end, an event without its closing blank line is dropped, as the SSE spec says: it was cut off.
     if (final) {
-      if (buffer.startsWith("data:")) data.push(buffer.charCodeAt(5) === 32 ? buffer.slice(6) : buffer.slice(5));
       buffer = "";
-      if (data.length) yield data.join("\n");
       data = [];
     }
   };
