@@ -1,5 +1,5 @@
 // Agent loop benchmark: CPU per turn of the loop itself (zero-latency in-process provider, target ≤ 1 ms),
-// the same through the AI SDK against the HTTP fake, and the prompt + tool-schema bytes of a default turn
+// the same through the chat-completions client against the HTTP fake, and the prompt + tool-schema bytes of a default turn
 // (target ≤ 12 KB). Prints numbers, asserts nothing.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,7 +58,7 @@ const fake = startFakeOpenAI({ text: "done" });
 const httpConfig: Config = { models: { providers: { fake: fake.providerConfig() } } };
 const overHttp = createAgentRunner({ config: httpConfig, env: {}, paths, tools, providers: (c) => createProviderRegistry({ config: c, env: {}, probeOllama: async () => null }) });
 const c = await cpuPerTurn(overHttp, 300);
-console.log(`through the AI SDK + HTTP fake (1 text step, default tools): ${c.cpuMs.toFixed(3)} ms CPU/turn, ${c.wallMs.toFixed(3)} ms wall/turn`);
+console.log(`through the chat-completions client + HTTP fake (1 text step, default tools): ${c.cpuMs.toFixed(3)} ms CPU/turn, ${c.wallMs.toFixed(3)} ms wall/turn`);
 
 const body = fake.requests.at(-1)!.body;
 const system = body.messages[0].content as string;
