@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { ChatMessage, Usage } from "../agent/types.ts";
 import { atomically, commitBatch, migrate, openStateDatabase } from "./db.ts";
-import { estimateTokens } from "./compaction.ts";
+import { createContextCache, emptyContext, type CachedContext } from "./context-cache.ts";
 import { renderTranscriptJsonl } from "./export.ts";
 import { chatMessageSchema, compactionSchema, originSchema, outcomeSchema, parseColumn } from "./persisted.ts";
 import type { CompactionData, QueueMode, RunOutcome, RunRecord, RunStatus, SessionOrigin, SessionRecord, TranscriptEntry } from "./types.ts";
@@ -56,6 +56,8 @@ export function createSessionStore(options: SessionStoreOptions) {
   // Time-ordered ids: new runs land at the right edge of their indexes instead of on a random page.
   const newId = options.newId ?? (() => Bun.randomUUIDv7());
   const batch = commitBatch(db);
+  // Reads rows through `q` and `toEntry`, defined below (the callback runs only after the store is built).
+  const contexts = createContextCache(db, (sessionId, afterSeq) => q.entriesAfter.all(sessionId, afterSeq).map(toEntry));
   const transaction = atomically(db);
   // Whatever rolls back takes the cached transcripts with it: they may hold entries that were just undone.
   const undoable = <T>(fn: () => T): T => {
@@ -185,40 +187,9 @@ export function createSessionStore(options: SessionStoreOptions) {
     return cacheAppended({ ...base, kind: "message", message: input.message });
   }
 
-  // The model's context of recently used sessions (messages and the seq of their entries, not whole transcripts). Entries
-  // this store appends join it as they are written; rows are read back only for a session not cached, after a
-  // compaction entry, or after another connection (a CLI command) committed to the database, which
-  // `PRAGMA data_version` reveals. Entries are append-only except `discardPartialTurn` and `delete`, which drop the
-  // cache; a rolled-back write drops it too (see `undoable`).
-  const contexts = new Map<string, CachedContext>();
-  const CONTEXT_CACHE_SESSIONS = 64;
-  const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
-  let seenVersion = dataVersion.get()!.data_version;
-
-  /** Marks every cached context stale when another connection has committed since the last look. */
-  function noticeOtherWriters(): void {
-    const version = dataVersion.get()!.data_version;
-    if (version === seenVersion) return;
-    seenVersion = version;
-    for (const c of contexts.values()) c.complete = false;
-  }
-
   function cacheAppended(entry: TranscriptEntry): TranscriptEntry {
-    noticeOtherWriters();
-    const cached = contexts.get(entry.sessionId);
-    // Only onto a context that has every row before this one; otherwise the next read catches up from the database.
-    if (cached?.complete && entry.seq > cached.lastSeq) {
-      if (entry.kind === "compaction") contexts.delete(entry.sessionId);
-      else addToContext(cached, entry.seq, entry.message);
-    }
+    contexts.appended(entry);
     return entry;
-  }
-
-  function addToContext(context: CachedContext, seq: number, message: ChatMessage): void {
-    context.seqs.push(seq);
-    context.messages.push(message);
-    context.tokens += estimateTokens(message);
-    if (seq > context.lastSeq) context.lastSeq = seq;
   }
 
   /** The id of the entry at `seq` (ids are not kept in memory: a session's context can hold thousands). */
@@ -258,44 +229,7 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   function cachedContext(key: string, opts: { sessionId?: string }): CachedContext {
     const sessionId = opts.sessionId ?? get(key)?.sessionId;
-    if (!sessionId) return { seqs: [], messages: [], tokens: 0, lastSeq: 0, complete: true };
-    noticeOtherWriters();
-    let cached = contexts.get(sessionId);
-    if (cached) contexts.delete(sessionId);
-    if (cached && !cached.complete) {
-      // Catch up on rows others wrote; a compaction among them means building the context again.
-      const newer = q.entriesAfter.all(sessionId, cached.lastSeq);
-      if (newer.some((row) => row.kind === "compaction")) cached = undefined;
-      else {
-        for (const row of newer) {
-          const entry = toEntry(row);
-          if (entry.kind === "message") addToContext(cached, entry.seq, entry.message);
-        }
-        cached.complete = true;
-      }
-    }
-    cached ??= buildContext(q.entriesAfter.all(sessionId, 0).map(toEntry));
-    contexts.set(sessionId, cached);
-    if (contexts.size > CONTEXT_CACHE_SESSIONS) contexts.delete(contexts.keys().next().value!);
-    return cached;
-  }
-
-  function buildContext(entries: TranscriptEntry[]): CachedContext {
-    let from = 0;
-    const context: CachedContext = { seqs: [], messages: [], tokens: 0, lastSeq: entries.at(-1)?.seq ?? 0, complete: true };
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const e = entries[i]!;
-      if (e.kind !== "compaction") continue;
-      const kept = entries.findIndex((x) => x.id === e.compaction.firstKeptEntryId);
-      from = kept >= 0 ? kept : i + 1;
-      addToContext(context, e.seq, { role: "summary", content: e.compaction.summary, timestamp: e.createdAt });
-      break;
-    }
-    for (let i = from; i < entries.length; i++) {
-      const e = entries[i]!;
-      if (e.kind === "message") addToContext(context, e.seq, e.message);
-    }
-    return context;
+    return sessionId ? contexts.get(sessionId) : emptyContext();
   }
 
   const store = {
@@ -479,18 +413,6 @@ const WRITES = ["patch"] as const;
 const ATOMIC_WRITES = ["ensure", "reset", "delete", "appendMessage", "appendCompaction", "insertRun", "startTurn", "mergeIntoTurn", "finishTurn", "discardPartialTurn"] as const;
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
-
-/** A session's context as cached: the model's messages, the entry each came from, their estimated tokens. */
-interface CachedContext {
-  /** The transcript row (`entries.seq`) of each message. */
-  seqs: number[];
-  messages: ChatMessage[];
-  tokens: number;
-  /** The last transcript row the context has seen. */
-  lastSeq: number;
-  /** Holds every row up to `lastSeq` as far as this connection knows; false makes the next read query the rest. */
-  complete: boolean;
-}
 
 /** The model's context of a session: messages oldest first, their estimated tokens, the transcript entry of each. */
 export interface HistoryContext {

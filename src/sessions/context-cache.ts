@@ -1,0 +1,104 @@
+import type { Database } from "bun:sqlite";
+import type { ChatMessage } from "../agent/types.ts";
+import { estimateTokens } from "./compaction.ts";
+import type { TranscriptEntry } from "./types.ts";
+
+/** A session's context as cached: the model's messages, the entry each came from, their estimated tokens. */
+export interface CachedContext {
+  /** The transcript row (`entries.seq`) of each message. */
+  seqs: number[];
+  messages: ChatMessage[];
+  tokens: number;
+  /** The last transcript row the context has seen. */
+  lastSeq: number;
+  /** Holds every row up to `lastSeq` as far as this connection knows; false makes the next read query the rest. */
+  complete: boolean;
+}
+
+const CONTEXT_CACHE_SESSIONS = 64;
+
+/**
+ * The model's context of recently used sessions (messages and the seq of their entries, not whole transcripts).
+ * Entries the store appends join it as they are written (`appended`); rows are read back (`readEntries`) only for a
+ * session not cached, after a compaction entry, or after another connection (a CLI command) committed to the
+ * database, which `PRAGMA data_version` reveals. The store calls `clear` whenever entries change other than by
+ * appending, or a write rolls back.
+ */
+export function createContextCache(db: Database, readEntries: (sessionId: string, afterSeq: number) => TranscriptEntry[]) {
+  const contexts = new Map<string, CachedContext>();
+  const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
+  let seenVersion = dataVersion.get()!.data_version;
+
+  /** Marks every cached context stale when another connection has committed since the last look. */
+  function noticeOtherWriters(): void {
+    const version = dataVersion.get()!.data_version;
+    if (version === seenVersion) return;
+    seenVersion = version;
+    for (const c of contexts.values()) c.complete = false;
+  }
+
+  return {
+    /** An entry this connection just wrote. */
+    appended(entry: TranscriptEntry): void {
+      noticeOtherWriters();
+      const cached = contexts.get(entry.sessionId);
+      // Only onto a context that has every row before this one; otherwise the next read catches up from the database.
+      if (cached?.complete && entry.seq > cached.lastSeq) {
+        if (entry.kind === "compaction") contexts.delete(entry.sessionId);
+        else addToContext(cached, entry.seq, entry.message);
+      }
+    },
+
+    /** The session's context, up to date; the cache's own arrays. */
+    get(sessionId: string): CachedContext {
+      noticeOtherWriters();
+      let cached = contexts.get(sessionId);
+      if (cached) contexts.delete(sessionId);
+      if (cached && !cached.complete) {
+        // Catch up on rows others wrote; a compaction among them means building the context again.
+        const newer = readEntries(sessionId, cached.lastSeq);
+        if (newer.some((e) => e.kind === "compaction")) cached = undefined;
+        else {
+          for (const e of newer) if (e.kind === "message") addToContext(cached, e.seq, e.message);
+          cached.complete = true;
+        }
+      }
+      cached ??= buildContext(readEntries(sessionId, 0));
+      contexts.set(sessionId, cached);
+      if (contexts.size > CONTEXT_CACHE_SESSIONS) contexts.delete(contexts.keys().next().value!);
+      return cached;
+    },
+
+    clear(): void {
+      contexts.clear();
+    },
+  };
+}
+
+export const emptyContext = (): CachedContext => ({ seqs: [], messages: [], tokens: 0, lastSeq: 0, complete: true });
+
+function addToContext(context: CachedContext, seq: number, message: ChatMessage): void {
+  context.seqs.push(seq);
+  context.messages.push(message);
+  context.tokens += estimateTokens(message);
+  if (seq > context.lastSeq) context.lastSeq = seq;
+}
+
+/** The latest compaction summary, then every message from its first kept entry on. */
+function buildContext(entries: TranscriptEntry[]): CachedContext {
+  let from = 0;
+  const context: CachedContext = { ...emptyContext(), lastSeq: entries.at(-1)?.seq ?? 0 };
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    if (e.kind !== "compaction") continue;
+    const kept = entries.findIndex((x) => x.id === e.compaction.firstKeptEntryId);
+    from = kept >= 0 ? kept : i + 1;
+    addToContext(context, e.seq, { role: "summary", content: e.compaction.summary, timestamp: e.createdAt });
+    break;
+  }
+  for (let i = from; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.kind === "message") addToContext(context, e.seq, e.message);
+  }
+  return context;
+}
