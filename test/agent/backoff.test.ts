@@ -1,15 +1,9 @@
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { BILLING_DISABLE_MS, createCooldownTracker, MAX_RETRY_AFTER_MS } from "../../src/agent/index.ts";
-import { startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
-import { collect, configFor, fakeClock, ofType, runnerFor, tempState } from "./helpers.ts";
+import { startFakeOpenAI } from "../fakes/llm/index.ts";
+import { agentTestSetup, collect, configFor, fakeClock, ofType, runnerFor } from "./helpers.ts";
 
-let fakes: FakeLlm[] = [];
-const state = tempState();
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.stop()));
-  fakes = [];
-});
-process.on("exit", state.cleanup);
+const { fakes, state } = agentTestSetup();
 
 /** A primary that fails with `error` until `healed` is set, and a fallback that always answers. */
 function failingPrimary(error: { status: number; message?: string; retryAfter?: number }) {

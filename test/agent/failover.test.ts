@@ -1,15 +1,9 @@
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { createCooldownTracker } from "../../src/agent/index.ts";
-import { startFakeAnthropic, startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
-import { collect, configFor, fakeClock, ofType, runnerFor, tempState } from "./helpers.ts";
+import { startFakeAnthropic, startFakeOpenAI } from "../fakes/llm/index.ts";
+import { agentTestSetup, collect, configFor, fakeClock, ofType, runnerFor } from "./helpers.ts";
 
-let fakes: FakeLlm[] = [];
-const state = tempState();
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.stop()));
-  fakes = [];
-});
-process.on("exit", state.cleanup);
+const { fakes, state } = agentTestSetup();
 
 const attempts = (events: Awaited<ReturnType<typeof collect>>) =>
   ofType(events, "attempt").map((a) => `${a.provider}#${a.attempt}${a.error ? `:${a.error.code}` : ""}`);

@@ -1,3 +1,4 @@
+import { afterEach } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,17 @@ export const ofType = <T extends AgentEvent["type"]>(events: AgentEvent[], type:
 export function tempState() {
   const stateDir = mkdtempSync(join(tmpdir(), "agent-test-"));
   return { stateDir, workspaceDefault: join(stateDir, "workspace"), cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
+}
+
+/** A test file's shared set-up: fakes pushed onto `fakes` are stopped after each test; `state` is removed at exit. */
+export function agentTestSetup() {
+  const fakes: FakeLlm[] = [];
+  const state = tempState();
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((f) => f.stop()));
+  });
+  process.on("exit", state.cleanup);
+  return { fakes, state };
 }
 
 /** Config with the given fakes as providers p0, p1, …; the model list is `p0/fake-model`, then the others as fallbacks. */

@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { fakeProtocols, startFake, startFakeOpenAI, type FakeApi, type FakeLlm } from "../fakes/llm/index.ts";
-import { addTool, collect, configFor, echoTool, failingTool, ofType, runnerFor, tempState, waitTool } from "./helpers.ts";
+import { describe, expect, test } from "bun:test";
+import { fakeProtocols, startFake, startFakeOpenAI, type FakeApi } from "../fakes/llm/index.ts";
+import { agentTestSetup, addTool, collect, configFor, echoTool, failingTool, ofType, runnerFor, waitTool } from "./helpers.ts";
 
-let fakes: FakeLlm[] = [];
-const state = tempState();
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.stop()));
-  fakes = [];
-});
-process.on("exit", state.cleanup);
+const { fakes, state } = agentTestSetup();
 
 const apis = Object.keys(fakeProtocols) as FakeApi[];
 

@@ -1,14 +1,8 @@
-import { afterEach, expect, test } from "bun:test";
-import { startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
-import { collect, configFor, echoTool, ofType, runnerFor, tempState } from "./helpers.ts";
+import { expect, test } from "bun:test";
+import { startFakeOpenAI } from "../fakes/llm/index.ts";
+import { agentTestSetup, collect, configFor, echoTool, ofType, runnerFor } from "./helpers.ts";
 
-let fakes: FakeLlm[] = [];
-const state = tempState();
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.stop()));
-  fakes = [];
-});
-process.on("exit", state.cleanup);
+const { fakes, state } = agentTestSetup();
 
 /** Replays text deltas and resets the way a client showing the stream would. */
 const shown = (events: Awaited<ReturnType<typeof collect>>) =>
