@@ -13,7 +13,11 @@ export type ToolErrorCode =
   | "blocked_address"
   | "fetch_failed"
   | "aborted"
-  | "job_not_found";
+  | "job_not_found"
+  | "already_exists"
+  | "symlink_refused"
+  | "special_file"
+  | "io_error";
 
 export class ToolError extends CodedError<ToolErrorCode> {
   override readonly name = "ToolError";

@@ -1,8 +1,7 @@
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import { ToolError } from "../errors.ts";
-import { displayPath, resolveWorkspacePath } from "../fs/paths.ts";
+import { displayPath } from "../fs/paths.ts";
+import { readWorkspaceFile, removeWorkspaceFile, workspaceEntryExists, workspacePath, writeWorkspaceFile } from "../fs/workspace-fs.ts";
 import type { Tool } from "../types.ts";
 import { applyChunks } from "./apply.ts";
 import { parsePatch } from "./parse.ts";
@@ -11,7 +10,8 @@ const params = z.object({
   input: z.string().describe("Patch: *** Begin Patch, *** Add/Update/Delete File: path, @@ hunks, *** End Patch"),
 });
 
-type Change = { file: string; content: string | null };
+/** `name` is the workspace-relative path the file tools open; `file` the absolute path shown. */
+type Change = { name: string; file: string; content: string | null; create?: boolean };
 
 /** `apply_patch`: all files are checked and computed first, so a bad hunk changes nothing. */
 export function createApplyPatchTool(options: { maxBytes?: number } = {}): Tool<typeof params> {
@@ -24,28 +24,34 @@ export function createApplyPatchTool(options: { maxBytes?: number } = {}): Tool<
       const ops = parsePatch(args.input);
       const changes: Change[] = [];
       const summary: string[] = [];
-      const read = (file: string, name: string) =>
-        readFile(file, "utf8").catch((cause) => {
-          throw new ToolError("not_found", `apply_patch: ${name}: no such file in the workspace.`, { cause });
-        });
+      const read = (name: string) => {
+        try {
+          return new TextDecoder().decode(readWorkspaceFile(ctx.workspace, name).bytes);
+        } catch (error) {
+          if (error instanceof ToolError && error.code === "not_found") {
+            throw new ToolError("not_found", `apply_patch: ${name}: no such file in the workspace.`, { cause: error });
+          }
+          throw error;
+        }
+      };
       for (const op of ops) {
-        const file = await resolveWorkspacePath(ctx.workspace, op.path);
+        const file = workspacePath(ctx.workspace, op.path).absolute;
         if (op.kind === "add") {
-          if (await stat(file).then(() => true, () => false)) throw new ToolError("patch_invalid", `apply_patch: ${op.path} already exists; use "*** Update File:".`);
-          changes.push({ file, content: op.content });
+          if (workspaceEntryExists(ctx.workspace, op.path)) throw new ToolError("patch_invalid", `apply_patch: ${op.path} already exists; use "*** Update File:".`);
+          changes.push({ name: op.path, file, content: op.content, create: true });
           summary.push(`A ${displayPath(ctx.workspace, file)}`);
         } else if (op.kind === "delete") {
-          await read(file, op.path);
-          changes.push({ file, content: null });
+          read(op.path);
+          changes.push({ name: op.path, file, content: null });
           summary.push(`D ${displayPath(ctx.workspace, file)}`);
         } else {
-          const updated = applyChunks(await read(file, op.path), op.chunks, op.path);
+          const updated = applyChunks(read(op.path), op.chunks, op.path);
           if (op.moveTo) {
-            const target = await resolveWorkspacePath(ctx.workspace, op.moveTo);
-            changes.push({ file, content: null }, { file: target, content: updated });
+            const target = workspacePath(ctx.workspace, op.moveTo).absolute;
+            changes.push({ name: op.path, file, content: null }, { name: op.moveTo, file: target, content: updated });
             summary.push(`M ${displayPath(ctx.workspace, file)} -> ${displayPath(ctx.workspace, target)}`);
           } else {
-            changes.push({ file, content: updated });
+            changes.push({ name: op.path, file, content: updated });
             summary.push(`M ${displayPath(ctx.workspace, file)}`);
           }
         }
@@ -56,11 +62,8 @@ export function createApplyPatchTool(options: { maxBytes?: number } = {}): Tool<
         }
       }
       for (const change of changes) {
-        if (change.content === null) await rm(change.file, { force: true });
-        else {
-          await mkdir(path.dirname(change.file), { recursive: true });
-          await writeFile(change.file, change.content);
-        }
+        if (change.content === null) removeWorkspaceFile(ctx.workspace, change.name);
+        else writeWorkspaceFile(ctx.workspace, change.name, change.content, { exclusive: change.create });
       }
       return { content: `Applied patch:\n${summary.join("\n")}` };
     },

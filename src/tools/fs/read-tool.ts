@@ -1,9 +1,9 @@
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ToolError } from "../errors.ts";
 import type { Tool } from "../types.ts";
-import { displayPath, resolveWorkspacePath } from "./paths.ts";
+import { displayPath } from "./paths.ts";
+import { readWorkspaceFile } from "./workspace-fs.ts";
 
 export interface ReadToolOptions {
   /** Most bytes of text returned in one call (default 50 KiB). */
@@ -31,21 +31,17 @@ export function createReadTool(options: ReadToolOptions = {}): Tool<typeof param
     description: "Read a workspace file (text, or an image). Use offset/limit for long files.",
     params,
     async execute(args, ctx) {
-      const file = await resolveWorkspacePath(ctx.workspace, args.path);
-      const info = await stat(file).catch((cause) => {
-        throw new ToolError("not_found", `${args.path}: no such file in the workspace.`, { cause });
+      const imageType = IMAGE_TYPES[path.extname(args.path).toLowerCase()];
+      const { bytes, absolute } = readWorkspaceFile(ctx.workspace, args.path, (size) => {
+        if (imageType && size > 5 * 1024 * 1024) throw new ToolError("too_large", `${args.path} is ${size} bytes; images over 5 MiB are not read.`);
+        if (!imageType && size > maxFileBytes) {
+          throw new ToolError("too_large", `${args.path} is ${size} bytes (limit ${maxFileBytes}); read a part with exec (head, sed -n).`);
+        }
       });
-      if (info.isDirectory()) throw new ToolError("invalid_args", `${args.path} is a directory; use exec with ls to list it.`);
-      const imageType = IMAGE_TYPES[path.extname(file).toLowerCase()];
       if (imageType) {
-        if (info.size > 5 * 1024 * 1024) throw new ToolError("too_large", `${args.path} is ${info.size} bytes; images over 5 MiB are not read.`);
-        const data = Buffer.from(await Bun.file(file).arrayBuffer()).toString("base64");
-        return { content: `Read image ${displayPath(ctx.workspace, file)} (${info.size} bytes).`, images: [{ mediaType: imageType, data }] };
+        const data = Buffer.from(bytes).toString("base64");
+        return { content: `Read image ${displayPath(ctx.workspace, absolute)} (${bytes.length} bytes).`, images: [{ mediaType: imageType, data }] };
       }
-      if (info.size > maxFileBytes) {
-        throw new ToolError("too_large", `${args.path} is ${info.size} bytes (limit ${maxFileBytes}); read a part with exec (head, sed -n).`);
-      }
-      const bytes = new Uint8Array(await Bun.file(file).arrayBuffer());
       if (bytes.subarray(0, 8192).includes(0)) throw new ToolError("invalid_args", `${args.path} looks binary; inspect it with exec (file, xxd).`);
       return { content: sliceLines(new TextDecoder().decode(bytes), Math.floor(args.offset ?? 1), Math.floor(args.limit ?? defaultLimit), maxBytes) };
     },

@@ -1,9 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import { ToolError } from "../errors.ts";
 import type { Tool } from "../types.ts";
-import { displayPath, resolveWorkspacePath } from "./paths.ts";
+import { displayPath } from "./paths.ts";
+import { writeWorkspaceFile } from "./workspace-fs.ts";
 
 const params = z.object({
   path: z.string().describe("File path, relative to the workspace"),
@@ -20,11 +19,7 @@ export function createWriteTool(options: { maxBytes?: number } = {}): Tool<typeo
     async execute(args, ctx) {
       const size = Buffer.byteLength(args.content);
       if (size > maxBytes) throw new ToolError("too_large", `content is ${size} bytes (limit ${maxBytes}); write it in smaller files.`);
-      const file = await resolveWorkspacePath(ctx.workspace, args.path);
-      await mkdir(path.dirname(file), { recursive: true });
-      // Re-check after mkdir: a parent created through a symlink must still be inside.
-      await resolveWorkspacePath(ctx.workspace, args.path);
-      await writeFile(file, args.content);
+      const file = writeWorkspaceFile(ctx.workspace, args.path, args.content);
       return { content: `Wrote ${size} bytes to ${displayPath(ctx.workspace, file)}.` };
     },
   };
