@@ -41,11 +41,11 @@ function toolsWith(allowPrivateNetwork: boolean, maxChars?: number): Tool[] {
     stateDir: dirs.stateDir,
     config: { tools: { web: { fetch: { allowPrivateNetwork, maxChars } } } },
     webFetch: {
-      // "public.test" passes the address check as a public address but is served by the local fake.
+      // "public.test" passes the address check as 93.184.216.34, an address the network fake serves locally.
       lookup: async (host) => (host === "public.test" ? ["93.184.216.34"] : ["127.0.0.1"]),
       fetch: ((input: URL | string, init?: RequestInit) => {
         const url = new URL(String(input));
-        if (url.hostname === "public.test") url.host = `127.0.0.1:${server.port}`;
+        if (url.hostname === "93.184.216.34") url.host = `127.0.0.1:${server.port}`;
         return fetch(url, init);
       }) as typeof fetch,
     },
@@ -124,4 +124,44 @@ test("private, loopback, link-local and mapped addresses are blocked; public one
   const allowed = ["8.8.8.8", "172.32.0.1", "100.128.0.1", "93.184.216.34", "2606:4700::1111", "::ffff:8.8.8.8"];
   expect(blocked.filter((ip) => !isBlockedAddress(ip))).toEqual([]);
   expect(allowed.filter((ip) => isBlockedAddress(ip))).toEqual([]);
+});
+
+test("a name whose second DNS answer is loopback is fetched from the address that was checked (DNS rebinding)", async () => {
+  let reached = 0;
+  const local = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => (reached++, new Response("loopback secret")) });
+  try {
+    // The guard's lookup says public; the system resolver (which fetch would use by name) says loopback.
+    const tools = createToolset({
+      workspace: dirs.workspace,
+      stateDir: dirs.stateDir,
+      webFetch: { lookup: async () => ["198.51.100.7"], timeoutMs: 300 },
+    }).tools;
+    for (let i = 0; i < 3; i++) {
+      const result = await fetchUrl(tools, `http://localhost:${local.port}/`);
+      expect(result.content).not.toContain("loopback secret");
+    }
+    expect(reached).toBe(0);
+  } finally {
+    local.stop(true);
+  }
+});
+
+test("every redirect hop connects to its own checked address and sends the original Host", async () => {
+  const seen: string[] = [];
+  const answers = [["93.184.216.34"], ["93.184.216.35"], ["127.0.0.1"]];
+  const tools = createToolset({
+    workspace: dirs.workspace,
+    stateDir: dirs.stateDir,
+    webFetch: {
+      lookup: async () => answers.shift() ?? ["127.0.0.1"],
+      fetch: (async (input: URL | string, init?: RequestInit) => {
+        seen.push(`${new URL(String(input)).host} host=${new Headers(init?.headers).get("host")}`);
+        if (seen.length === 1) return new Response(null, { status: 302, headers: { location: "http://second.test/next" } });
+        return new Response("done", { headers: { "content-type": "text/plain" } });
+      }) as typeof fetch,
+    },
+  }).tools;
+  const result = await fetchUrl(tools, "http://first.test/start");
+  expect(result.content).toEndWith("\n\ndone");
+  expect(seen).toEqual(["93.184.216.34 host=first.test", "93.184.216.35 host=second.test"]);
 });

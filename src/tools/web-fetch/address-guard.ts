@@ -54,8 +54,12 @@ export function isBlockedAddress(ip: string): boolean {
   return false;
 }
 
-/** Throws `blocked_address` when the URL's host is, or resolves to, a private or local address. */
-export async function assertPublicUrl(url: URL, lookup: LookupAll): Promise<void> {
+/**
+ * Throws `blocked_address` when the URL's host is, or resolves to, a private or local address; otherwise returns
+ * the checked address, which the caller must connect to (resolving the name again would let DNS rebinding
+ * answer the second query with a private address).
+ */
+export async function assertPublicUrl(url: URL, lookup: LookupAll): Promise<string> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const addresses = isIP(host) ? [host] : await lookup(host).catch((cause) => {
     throw new ToolError("fetch_failed", `web_fetch: cannot resolve ${host}.`, { cause });
@@ -67,4 +71,5 @@ export async function assertPublicUrl(url: URL, lookup: LookupAll): Promise<void
       `web_fetch: ${host} resolves to a private or local address (${blocked ?? "none"}); only public addresses are fetched (tools.web.fetch.allowPrivateNetwork allows others).`,
     );
   }
+  return addresses[0]!;
 }

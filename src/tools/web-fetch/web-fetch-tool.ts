@@ -3,6 +3,7 @@ import { ToolError } from "../errors.ts";
 import type { Tool } from "../types.ts";
 import { assertPublicUrl, defaultLookup, type LookupAll } from "./address-guard.ts";
 import { htmlTitle, htmlToMarkdown } from "./html-to-markdown.ts";
+import { pinnedRequest } from "./pinned-request.ts";
 
 export interface WebFetchOptions {
   /** Allow loopback/private/link-local targets (tests, home labs). Default false. */
@@ -63,8 +64,10 @@ export function createWebFetchTool(options: WebFetchOptions = {}): Tool<typeof p
       let response: Response | undefined;
       for (let hop = 0; ; hop++) {
         if (url.protocol !== "http:" && url.protocol !== "https:") throw new ToolError("invalid_args", `web_fetch: only http and https URLs are fetched, not ${url.protocol}`);
-        if (!options.allowPrivateNetwork) await assertPublicUrl(url, lookup);
-        response = await doFetch(url, { redirect: "manual", signal, headers: { "user-agent": "openclaw-bun web_fetch", accept: "text/html, application/json, text/*;q=0.9, */*;q=0.5" } }).catch((cause) => {
+        // Connect to the very address that was checked, on every hop (no second DNS answer is trusted).
+        const pinned = options.allowPrivateNetwork ? { target: url, headers: {} } : pinnedRequest(url, await assertPublicUrl(url, lookup));
+        const headers = { ...pinned.headers, "user-agent": "openclaw-bun web_fetch", accept: "text/html, application/json, text/*;q=0.9, */*;q=0.5" };
+        response = await doFetch(pinned.target, { redirect: "manual", signal, headers, ...(pinned.tls ? { tls: pinned.tls } : {}) } as RequestInit).catch((cause) => {
           const reason = signal.aborted ? (ctx.signal.aborted ? "aborted" : "timed out") : String(cause?.message ?? cause);
           throw new ToolError(ctx.signal.aborted ? "aborted" : "fetch_failed", `web_fetch: ${url.href}: ${reason}.`, { cause });
         });
