@@ -118,7 +118,7 @@ export async function startGateway(options: StartOptions) {
   });
   const stopBridge = chatEvents.bridgeSessionEvents(queue, gateway.hub);
 
-  registerCoreMethods(gateway, () => ({ sessions: store.count(), channels: channels?.manager.status() ?? [] }));
+  registerCoreMethods(gateway, () => ({ sessions: store.count(), channels: channels?.manager.status() ?? [], modelsWithoutTools: runner.toolSupport.list() }));
   chat.registerChatMethods(gateway, {
     queue,
     store,

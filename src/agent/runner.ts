@@ -2,6 +2,7 @@ import { resolvePaths, type Config } from "../config/index.ts";
 import { NO_PROVIDER_HELP } from "../providers/builtins.ts";
 import { runError } from "../providers/errors.ts";
 import { createProviderRegistry, type ProviderRegistry, type ResolvedModel } from "../providers/registry.ts";
+import { createToolSupport, type ToolSupport } from "../providers/tool-support.ts";
 import type { Tool } from "../tools/types.ts";
 import { createCooldownTracker, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
 import { cachedPromptFs, nodePromptFs, type PromptFs } from "./prompt/fs.ts";
@@ -52,6 +53,8 @@ export interface AgentRunnerDeps {
   logger?: AgentLogger;
   fs?: PromptFs;
   newRunId?: () => string;
+  /** Which models refuse tools, kept across runs (default: a new tracker; Ollama's `/api/show` asked once per model). */
+  toolSupport?: ToolSupport;
 }
 
 export interface AgentRunner {
@@ -61,6 +64,8 @@ export interface AgentRunner {
    * transcript order; the caller persists those (and its own user message).
    */
   runAgent(request: AgentRunRequest, options?: { signal?: AbortSignal; drainSteering?: () => ChatMessage[] }): AsyncIterable<AgentEvent>;
+  /** Models found to refuse tools (for `status`). */
+  readonly toolSupport: ToolSupport;
 }
 
 /**
@@ -75,6 +80,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
   const cooldowns = deps.cooldowns ?? createCooldownTracker(clock);
   const fs = deps.fs ?? cachedPromptFs(nodePromptFs, { now: () => clock.now() });
   const prompts = promptCache(() => clock.now());
+  const toolSupport = deps.toolSupport ?? createToolSupport();
   // One settings object per config and agent: a reload brings a new config object and so new settings.
   const settingsCache = new WeakMap<Config, Map<string, AgentSettings>>();
   const settingsFor = (config: Config, agentId: string): AgentSettings => {
@@ -145,7 +151,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
       }
       const specs = tools.map(toolSpec);
       const drain = options.drainSteering ?? (deps.drainSteering ? () => deps.drainSteering!(request) : undefined);
-      const stepCtx = { runId, registry, candidates, cooldowns, logger: deps.logger, signal, attempts: { count: 0 } };
+      const stepCtx = { runId, registry, candidates, cooldowns, logger: deps.logger, signal, attempts: { count: 0 }, toolSupport };
       const total: Usage = { inputTokens: 0, outputTokens: 0 };
       const maxSteps = request.maxSteps ?? DEFAULT_MAX_STEPS;
 
@@ -195,7 +201,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
     }
   }
 
-  return { runAgent };
+  return { runAgent, toolSupport };
 }
 
 /**

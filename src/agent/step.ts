@@ -1,6 +1,7 @@
 import { runError } from "../providers/errors.ts";
 import type { ResolvedModel, ProviderRegistry } from "../providers/registry.ts";
-import type { ProviderRequest } from "../providers/types.ts";
+import { noToolsNotice, type ToolSupport } from "../providers/tool-support.ts";
+import type { ProviderEvent, ProviderRequest } from "../providers/types.ts";
 import { failoverAction, profileKey, type CooldownTracker } from "./failover.ts";
 import type { AgentEvent, RunError, ToolCall, Usage } from "./types.ts";
 
@@ -18,6 +19,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Attempts so far in the run (shared across steps so `attempt` numbers increase). */
   attempts: { count: number };
+  /** Models known to refuse tools: they get none, and the first reply after finding out says so. */
+  toolSupport?: ToolSupport;
 }
 
 export type StepResult =
@@ -44,6 +47,9 @@ export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequ
         logger?.info("skipping auth profile in cooldown", { runId, provider: entry.id, profile, remainingMs: wait });
         continue;
       }
+      const ref = `${entry.id}/${model}`;
+      if (request.tools.length > 0) await ctx.toolSupport?.probe(entry, model, ctx.signal);
+      let withTools = request.tools.length > 0 && !ctx.toolSupport?.unsupported(ref);
       const attempt = ++ctx.attempts.count;
       yield { type: "attempt", runId, provider: entry.id, model, attempt };
       logger?.info("model attempt", { runId, provider: entry.id, model, profile, attempt });
@@ -53,7 +59,24 @@ export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequ
       let error: RunError | undefined;
       let usage: Usage | undefined;
       let stopReason = "stop";
-      for await (const event of ctx.registry.provider(entry, profile).stream({ ...request, model }, { signal: ctx.signal })) {
+      let events = ctx.registry.provider(entry, profile).stream({ ...request, tools: withTools ? request.tools : [], model }, { signal: ctx.signal });
+      if (request.tools.length > 0 && ctx.toolSupport) events = retryWithoutTools(events, () => {
+        // The same model and key, once more without tools: the refusal says nothing about the key.
+        withTools = false;
+        if (ctx.toolSupport!.mark(ref, "error")) logger?.warn("model does not support tools; answering without them", { runId, provider: entry.id, model });
+        return ctx.registry.provider(entry, profile).stream({ ...request, tools: [], model }, { signal: ctx.signal });
+      });
+      let noticeChecked = request.tools.length === 0;
+      for await (const event of events) {
+        // Checked at the first answer, after any retry without tools: a reply made without them says so, once.
+        if (!noticeChecked && (event.type === "text_delta" || event.type === "done")) {
+          noticeChecked = true;
+          if (!withTools && (event.type === "text_delta" || !event.error) && ctx.toolSupport?.takeNotice(ref)) {
+            const notice = noToolsNotice(ref);
+            text += notice;
+            yield { type: "text_delta", runId, text: notice };
+          }
+        }
         if (event.type === "text_delta") {
           text += event.text;
           yield { type: "text_delta", runId, text: event.text };
@@ -82,6 +105,22 @@ export async function* runModelStep(ctx: StepContext, request: Omit<ProviderRequ
   }
   if (lastError) return { ok: false, error: lastError };
   return { ok: false, error: runError("rate_limit", `Every configured model is cooling down after recent errors; the next one is available in ${formatWait(soonest)}.`) };
+}
+
+/**
+ * Passes `events` through, unless the stream ends in a `tools_unsupported` error before anything was streamed:
+ * then the stream from `again()` follows instead.
+ */
+async function* retryWithoutTools(events: AsyncIterable<ProviderEvent>, again: () => AsyncIterable<ProviderEvent>): AsyncGenerator<ProviderEvent> {
+  let streamed = false;
+  for await (const event of events) {
+    if (event.type === "done" && event.error?.code === "tools_unsupported" && !streamed) {
+      yield* again();
+      return;
+    }
+    streamed = true;
+    yield event;
+  }
 }
 
 const refs = new Map<string, string>();

@@ -37,6 +37,8 @@ export type RunErrorCode =
   | "aborted"
   | "max_steps"
   | "provider"
+  /** The model refuses requests that carry tools; the run retries without them. */
+  | "tools_unsupported"
   | "internal";
 
 export interface RunError {

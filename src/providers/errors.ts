@@ -60,6 +60,10 @@ function classify(error: unknown, signal?: AbortSignal): RunError {
   const detail = describe(e);
   const body = `${e.responseBody ?? ""} ${e.message ?? ""}`.toLowerCase();
   if (e.name === "AbortError") return runError("aborted", "The run was aborted.");
+  // Ollama and other local servers answer 400 "<model> does not support tools" to any request that carries tools.
+  if (/does not support tools|(tools?|function calling) (is|are) not supported|does not support (function|tool) call/.test(body)) {
+    return runError("tools_unsupported", `The model does not support tools: ${detail}`);
+  }
   if (/context[_ ]length|context window|too many tokens|prompt is too long|maximum context|exceeds the context/.test(body)) {
     return runError("context_overflow", `The conversation is too long for the model: ${detail}`);
   }

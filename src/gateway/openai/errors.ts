@@ -41,6 +41,7 @@ export function statusForRunError(error: RunError): number {
     case "billing":
     case "network":
     case "provider":
+    case "tools_unsupported":
       return 502;
     case "max_steps":
     case "internal":

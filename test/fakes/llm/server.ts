@@ -13,6 +13,8 @@ export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {
     error: () => new Response(null, { status: 500 }),
     async fetch(req) {
       const url = new URL(req.url);
+      const route = options.routes?.[url.pathname];
+      if (route) return route(req);
       let recorded: RecordedRequest;
       if (options.record === false) {
         await req.arrayBuffer();

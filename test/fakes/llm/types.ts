@@ -46,6 +46,8 @@ export interface FakeLlmOptions {
    * body is still read to the end, only not parsed or kept, and `requests` stays empty.
    */
   record?: boolean;
+  /** Extra routes by exact path (e.g. Ollama's `/api/show`), answered before the protocol's own. */
+  routes?: Record<string, (request: Request) => Response | Promise<Response>>;
 }
 
 export interface FakeLlm {
