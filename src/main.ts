@@ -278,4 +278,12 @@ async function startChannels(deps: {
 // Not awaited on purpose: `gateway run`/`up` import this module again for startGateway, and a top-level await
 // here would make that import wait for the CLI itself (a cycle: hangs from source, exits 0 silently compiled).
 // test/build/binary.test.ts catches a regression.
-if (import.meta.main) void import("./cli/index.ts").then(({ runCli }) => runCli(process.argv.slice(2)));
+if (import.meta.main) {
+  // citty decides on colours when it loads: none into a pipe or file (NO_COLOR is only set for that moment).
+  const plain = !process.stdout.isTTY && !process.env.FORCE_COLOR && process.env.NO_COLOR === undefined;
+  if (plain) process.env.NO_COLOR = "1";
+  void import("./cli/index.ts").then(({ runCli }) => {
+    if (plain) delete process.env.NO_COLOR;
+    return runCli(process.argv.slice(2));
+  });
+}

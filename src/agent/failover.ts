@@ -26,12 +26,14 @@ export interface CooldownTracker {
    * Records a failure and returns the cooldown it started: 30 s → 1 min → 5 min, at least the error's
    * `retryAfterMs` (capped at 10 min), or 5 h → 10 h → 24 h for billing errors.
    */
-  fail(key: string, error?: Pick<RunError, "code" | "retryAfterMs">): number;
+  fail(key: string, error?: Pick<RunError, "code" | "retryAfterMs"> & { message?: string }): number;
   succeed(key: string): void;
+  /** The message of the failure that started `key`'s cooldown, while it lasts: the cause stays in later errors. */
+  cause(key: string): { code?: RunErrorCode; message?: string } | undefined;
 }
 
 export function createCooldownTracker(clock: Clock = systemClock): CooldownTracker {
-  const state = new Map<string, { failures: number; billing: number; until: number }>();
+  const state = new Map<string, { failures: number; billing: number; until: number; code?: RunErrorCode; message?: string }>();
   return {
     remaining(key) {
       const s = state.get(key);
@@ -44,11 +46,15 @@ export function createCooldownTracker(clock: Clock = systemClock): CooldownTrack
       let ms: number = COOLDOWN_STEPS_MS[Math.min(failures, COOLDOWN_STEPS_MS.length) - 1]!;
       if (error?.code === "billing") ms = Math.min(BILLING_DISABLE_MS * 2 ** (billing - 1), BILLING_DISABLE_MAX_MS);
       else if (error?.retryAfterMs && error.retryAfterMs > 0) ms = Math.max(ms, Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS));
-      state.set(key, { failures, billing, until: clock.now() + ms });
+      state.set(key, { failures, billing, until: clock.now() + ms, code: error?.code, message: error?.message });
       return ms;
     },
     succeed(key) {
       state.delete(key);
+    },
+    cause(key) {
+      const s = state.get(key);
+      return s && s.until > clock.now() ? { code: s.code, message: s.message } : undefined;
     },
   };
 }
@@ -60,3 +66,13 @@ export function failoverAction(code: RunErrorCode): "stop" | "next" {
 }
 
 export const profileKey = (providerId: string, profile: number) => `${providerId}:${profile}`;
+
+/** True for an endpoint on this machine (Ollama, LM Studio, vLLM on loopback): retrying it costs nothing. */
+export function isLocalEndpoint(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}

@@ -233,7 +233,14 @@ const sameTools = (a: Tool[], b: Tool[]) => a === b || (a.length === b.length &&
 /** Config refs → reachable models, or the no-provider message when none resolves. */
 async function resolveCandidates(registry: ProviderRegistry, refs: string[], signal: AbortSignal, logger?: AgentLogger): Promise<ResolvedModel[] | string> {
   const wanted = refs.length > 0 ? refs : [await registry.defaultModel(signal)].filter((r): r is string => !!r);
-  if (wanted.length === 0) return NO_PROVIDER_HELP;
+  if (wanted.length === 0) {
+    const silent = registry.configured().filter((e) => e.discover && e.models.length === 0);
+    if (silent.length > 0) {
+      const e = silent[0]!;
+      return `models.providers.${e.id} (${e.baseUrl}) lists no models: GET ${e.baseUrl.replace(/\/+$/, "")}/models did not answer. Start the model server, or name the model: openclaw config set agents.defaults.model.primary ${e.id}/<model>`;
+    }
+    return NO_PROVIDER_HELP;
+  }
   const resolved: ResolvedModel[] = [];
   const unknown: string[] = [];
   for (const ref of wanted) {

@@ -45,6 +45,14 @@ export async function runAgentLocal(args: AgentLocalArgs, io: CliIo, deps: Agent
   }
   const agentId = args.agent ?? DEFAULT_AGENT_ID;
   const settings = resolveAgentSettings(config, agentId, ctx.paths, ctx.env);
+  // `/status`, `/new`… are commands, not prompts: answered here, never sent to the model.
+  const { parseChatCommand } = await import("../sessions/reset.ts");
+  const command = parseChatCommand(args.message);
+  if (command) {
+    const { localCommandAnswer } = await import("./agent-local-commands.ts");
+    io.out(await localCommandAnswer(command, { stateDir: ctx.paths.stateDir, sessionKey: `agent:${agentId}:main`, agentId, model: args.model ?? settings.models[0] }));
+    return 0;
+  }
   mkdirSync(settings.workspace, { recursive: true });
 
   const controller = new AbortController();

@@ -60,7 +60,10 @@ export async function runAgentViaGateway(args: AgentArgs, io: CliIo, signal?: Ab
     runIds = [result.runId];
     for (const frame of early.splice(0)) handle(frame);
     signal?.addEventListener("abort", () => void client.request("chat.abort", { runId: result.runId }).catch(() => {}), { once: true });
-    return Promise.race([done, client.closed.then(() => (io.err("The gateway closed the connection."), 1))]);
+    // Only a close before the answer ended is news: withGateway closes the connection itself afterwards.
+    let answered = false;
+    void done.then(() => (answered = true));
+    return Promise.race([done, client.closed.then(() => (answered ? 0 : (io.err("The gateway closed the connection before the answer ended."), 1)))]);
   });
 }
 

@@ -48,6 +48,10 @@ export async function runDoctor(args: { json?: boolean }, io: CliIo): Promise<nu
     } catch (error) {
       add("error", (error as Error).message);
     }
+    const [{ checkModels, addModelHelp }, { selfCommand }] = await Promise.all([import("./model-check.ts"), import("./self.ts")]);
+    const models = await checkModels(loaded.config, ctx.env);
+    if (models.none) add("warn", addModelHelp(selfCommand(ctx.env).command));
+    else add("ok", `Model providers: ${models.providers.join(", ")}.`);
     const workspace = expandHome(loaded.config.agents?.defaults?.workspace ?? ctx.paths.workspaceDefault, ctx.env);
     if (!existsSync(workspace)) add("warn", `Workspace ${workspace} does not exist yet (openclaw up creates it).`);
     else add(existsSync(join(workspace, "AGENTS.md")) ? "ok" : "warn", `Workspace ${workspace}${existsSync(join(workspace, "AGENTS.md")) ? "" : " has no AGENTS.md"}.`);

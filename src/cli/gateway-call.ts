@@ -20,6 +20,11 @@ export async function withGateway(io: CliIo, flags: CallFlags, use: (client: Gat
     target = gatewayTarget(ctx, loadCliConfig(ctx), flags);
   } catch (error) {
     target = gatewayTarget(ctx, undefined, flags);
+    // Without the config there is no token to send: say what is wrong instead of letting the gateway refuse us.
+    if (target.token === undefined && target.password === undefined) {
+      io.err(`Cannot talk to the gateway: the config is invalid, so its token cannot be read.\n${(error as Error).message}`);
+      return 1;
+    }
     io.err(`warning: ${(error as Error).message}`);
   }
   let client: GatewayClient;
@@ -57,10 +62,16 @@ export function gatewayCaller(io: CliIo, flags: CallFlags = {}) {
   return async (method: string, params: unknown): Promise<unknown | undefined> => {
     const ctx = cliContext(io);
     let loaded;
+    let invalid: Error | undefined;
     try {
       loaded = loadCliConfig(ctx);
-    } catch {}
+    } catch (error) {
+      invalid = error as Error;
+    }
     const target = gatewayTarget(ctx, loaded, flags);
+    if (invalid && target.token === undefined && target.password === undefined) {
+      throw new Error(`the config is invalid, so the gateway token cannot be read.\n${invalid.message}`);
+    }
     let client: GatewayClient;
     try {
       client = await connectGateway({ url: target.url, token: target.token, password: target.password, client: { id: "cli", mode: "cli", version: VERSION }, timeoutMs: flags.timeoutMs ?? 5_000 });

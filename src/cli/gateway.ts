@@ -1,17 +1,24 @@
 import { defineCommand } from "citty";
 import JSON5 from "json5";
 import { ConfigError } from "../config/errors.ts";
+import { expandHome } from "../config/paths.ts";
 import { readLiveLock } from "../gateway/lock.ts";
 import { currentIo } from "./index.ts";
 import { cliContext, loadCliConfig } from "./context.ts";
 import { withGateway, type CallFlags } from "./gateway-call.ts";
 import type { CliIo } from "./io.ts";
+import { ensureWorkspace } from "./workspace.ts";
 import { parsePort, runGatewayForeground, shutdownSignal, type RunFlags } from "./run-gateway.ts";
 
 export async function runGatewayRun(flags: RunFlags, io: CliIo, signal: AbortSignal): Promise<number> {
   const ctx = cliContext(io);
   try {
-    return await runGatewayForeground(ctx, loadCliConfig(ctx), flags, io, signal);
+    const loaded = loadCliConfig(ctx);
+    // `gateway run` without `up` (a service, a container) still gets the workspace the agent's files live in.
+    const workspace = expandHome(loaded.config.agents?.defaults?.workspace ?? ctx.paths.workspaceDefault, ctx.env);
+    const created = ensureWorkspace(workspace);
+    if (created.length > 0) io.err(`Workspace ${workspace}: created ${created.join(", ")}.`);
+    return await runGatewayForeground(ctx, loaded, flags, io, signal);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(error.message);
@@ -78,7 +85,8 @@ export const gatewayCommand = defineCommand({
       meta: { name: "run", description: "Run the gateway in the foreground" },
       args: { port: { type: "string", description: "Port (0 picks a free one)" }, bind: { type: "string", description: "loopback | lan | tailnet | auto | custom" } },
       async run({ args }) {
-        process.exitCode = await runGatewayRun({ port: parsePort(args.port), bind: args.bind as RunFlags["bind"] }, currentIo(), shutdownSignal());
+        // Exit explicitly: a socket or timer a part left behind must not keep a stopped gateway alive.
+        process.exit(await runGatewayRun({ port: parsePort(args.port), bind: args.bind as RunFlags["bind"] }, currentIo(), shutdownSignal()));
       },
     }),
     status: defineCommand({

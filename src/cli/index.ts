@@ -1,6 +1,6 @@
 import { defineCommand, runCommand, runMain, showUsage, type CommandDef, type CommandMeta } from "citty";
 import { VERSION } from "../version.ts";
-import { processIo, type CliIo } from "./io.ts";
+import { exitQuietlyOnBrokenPipe, processIo, type CliIo } from "./io.ts";
 
 /** Each command loads only when it is named, so `--help` and `--version` stay fast. */
 export const rootCommand = defineCommand({
@@ -18,21 +18,22 @@ export const rootCommand = defineCommand({
     agent: lazy({ name: "agent", description: 'Talk to your agent: openclaw agent -m "hello" [--local]' }, () => import("./agent.ts").then((m) => m.agentCommand)),
     sessions: lazy({ name: "sessions", description: "Sessions: list | show | reset | delete | export" }, () => import("./sessions.ts").then((m) => m.sessionsCommand)),
     pairing: lazy({ name: "pairing", description: "Pairing requests: list [channel] | approve <channel> <CODE> [--notify]" }, async () =>
-      rawCommand("pairing", (args, io) => import("./pairing.ts").then((m) => m.runPairing(args, io))),
+      rawCommand("pairing", "list [channel] | approve <channel> <CODE> [--notify]", (args, io) => import("./pairing.ts").then((m) => m.runPairing(args, io))),
     ),
     message: lazy({ name: "message", description: 'Send a message: message send --channel telegram --target <chatId> --message "..."' }, async () =>
-      rawCommand("message", (args, io) => import("./message.ts").then(async (m) => m.runMessage(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+      rawCommand("message", 'send --channel <name> --target <chatId> --message "..." [--media <path>]', (args, io) => import("./message.ts").then(async (m) => m.runMessage(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
     channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
-      rawCommand("channels", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+      rawCommand("channels", "status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
   },
 });
 
-/** A command that parses its own argv (its module exports `runX(args, io)`). */
-function rawCommand(name: string, run: (args: string[], io: CliIo) => Promise<number>): CommandDef {
+/** A command that parses its own argv (its module exports `runX(args, io)`); `usage` is what its --help shows. */
+function rawCommand(name: string, usage: string, run: (args: string[], io: CliIo) => Promise<number>): CommandDef<any> {
   return defineCommand({
-    meta: { name },
+    meta: { name, description: `openclaw ${name} ${usage}` },
+    args: { args: { type: "positional", required: false, description: usage } },
     async run({ rawArgs }) {
       process.exitCode = await run(rawArgs, currentIo());
     },
@@ -90,6 +91,7 @@ export const currentIo = (): CliIo => current;
  * (the stack only with OPENCLAW_DEBUG=1) and exits 1, never a raw trace.
  */
 export async function runCli(argv: string[]): Promise<void> {
+  exitQuietlyOnBrokenPipe();
   let split: { args: string[]; io: CliIo };
   try {
     split = splitGlobalFlags(argv, processIo);

@@ -23,3 +23,16 @@ export function captureIo(env: Record<string, string | undefined> = {}, cwd = pr
   const io: CliIo = { out: (t) => void out.push(t), err: (t) => void err.push(t), env, cwd };
   return { io, stdout: () => out.join("\n"), stderr: () => err.join("\n") };
 }
+
+/**
+ * A reader that stops early (`openclaw agent --json | head`) closes our stdout: that is the end of the output, not
+ * a crash, so exit quietly instead of printing an EPIPE stack trace.
+ */
+export function exitQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}

@@ -33,17 +33,28 @@ export async function runGatewayForeground(ctx: CliContext, loaded: LoadedConfig
     signal.addEventListener("abort", () => resolve(), { once: true });
   });
   log.info("shutting down");
-  await gateway.stop();
+  // Runs, streams and channel sends are aborted; whatever still waits after the grace period is left behind.
+  const stopped = await Promise.race([gateway.stop().then(() => true), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => false)]);
+  if (!stopped) log.warn(`shutdown still waiting after ${SHUTDOWN_GRACE_MS / 1000} s: exiting now (interrupted runs resume at the next start)`);
   log.flush();
   return 0;
 }
 
-/** An AbortSignal that fires on SIGINT/SIGTERM, for commands that run until stopped. */
+/** How long a stop may take before the process exits anyway (SIGINT/SIGTERM must end it within 5 s). */
+export const SHUTDOWN_GRACE_MS = 4000;
+
+/**
+ * An AbortSignal that fires on the first SIGINT/SIGTERM, for commands that run until stopped. A second signal
+ * exits at once (status 130), whatever the shutdown is waiting for.
+ */
 export function shutdownSignal(): AbortSignal {
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   return controller.signal;
 }
 

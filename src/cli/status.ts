@@ -7,8 +7,8 @@ import { VERSION } from "../version.ts";
 import { currentIo } from "./index.ts";
 import { cliContext, loadCliConfig } from "./context.ts";
 import type { CliIo } from "./io.ts";
-
-const PROVIDER_ENV = ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY", "DEEPSEEK_API_KEY"];
+import { addModelHelp, checkModels } from "./model-check.ts";
+import { selfCommand } from "./self.ts";
 
 /** `openclaw status`: one screen about this install, without needing a running gateway. */
 export async function runStatus(args: { json?: boolean }, io: CliIo): Promise<number> {
@@ -26,7 +26,7 @@ export async function runStatus(args: { json?: boolean }, io: CliIo): Promise<nu
   const channels = Object.entries(config.channels ?? {})
     .filter(([, c]) => c && c.enabled !== false)
     .map(([name]) => name);
-  const providers = [...Object.keys(config.models?.providers ?? {}), ...PROVIDER_ENV.filter((k) => ctx.env[k]).map((k) => `${k} (env)`)];
+  const providers = configError ? [] : (await checkModels(config, ctx.env)).providers;
   const report = {
     version: VERSION,
     stateDir: ctx.paths.stateDir,
@@ -45,7 +45,8 @@ export async function runStatus(args: { json?: boolean }, io: CliIo): Promise<nu
   if (configError) io.err(configError);
   io.out(`Gateway:   ${lock ? `running, pid ${lock.pid}, http://${lock.host}:${lock.port}` : "not running"}`);
   io.out(`Channels:  ${channels.length ? channels.join(", ") : "none configured"}`);
-  io.out(`Models:    ${providers.length ? providers.join(", ") : "no provider configured (set ANTHROPIC_API_KEY / OPENAI_API_KEY or models.providers)"}`);
+  io.out(`Models:    ${configError ? "unknown: the config is invalid (see the error above)" : providers.length ? providers.join(", ") : "none"}`);
+  if (!configError && providers.length === 0) io.out(`\n${addModelHelp(selfCommand(ctx.env).command)}`);
   return configError ? 1 : 0;
 }
 

@@ -9,6 +9,8 @@ import { cliContext, loadCliConfig } from "./context.ts";
 import type { CliIo } from "./io.ts";
 import { parsePort, runGatewayForeground, shutdownSignal, type RunFlags } from "./run-gateway.ts";
 import { ensureWorkspace } from "./workspace.ts";
+import { pathHint, selfCommand } from "./self.ts";
+import { addModelHelp, checkModels } from "./model-check.ts";
 
 /**
  * `openclaw up`: on first run writes a config with a random token (0600) and the starter workspace, prints
@@ -40,14 +42,20 @@ export async function runUp(flags: RunFlags, io: CliIo, signal: AbortSignal, onR
   const created = ensureWorkspace(workspace);
   if (created.length > 0) io.out(`Workspace ${workspace}: created ${created.join(", ")}.`);
 
+  const noModel = (await checkModels(loaded.config, ctx.env)).none;
   return runGatewayForeground(ctx, loaded, flags, io, signal, (url) => {
     const token = ctx.env.OPENCLAW_GATEWAY_TOKEN || loaded.config.gateway?.auth?.token;
     io.out("");
     io.out(`OpenClaw gateway is up: ${url}`);
+    const { command } = selfCommand(ctx.env);
     if (token) {
       io.out(`Control UI (the token is kept in your browser after the first visit): ${url}/#token=${token}`);
-      io.out(`API:  curl -H "Authorization: Bearer $(openclaw config get gateway.auth.token)" ${url}/v1/models`);
+      io.out(`API:  curl -H "Authorization: Bearer ${token}" ${url}/v1/models`);
     } else io.out(`Control UI: ${url}/`);
+    io.out(`Chat: ${command} agent -m "hello"`);
+    const hint = pathHint(ctx.env);
+    if (hint) io.out(hint);
+    if (noModel) io.out(`\n${addModelHelp(command)}\n`);
     io.out("Stop with Ctrl+C.");
     onReady?.(url);
   });
@@ -61,6 +69,7 @@ export const upCommand = defineCommand({
   },
   async run({ args }) {
     const io = currentIo();
-    process.exitCode = await runUp({ port: parsePort(args.port), bind: args.bind as RunFlags["bind"] }, io, shutdownSignal());
+    // Exit explicitly: a socket or timer a part left behind must not keep a stopped gateway alive.
+    process.exit(await runUp({ port: parsePort(args.port), bind: args.bind as RunFlags["bind"] }, io, shutdownSignal()));
   },
 });

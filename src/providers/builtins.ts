@@ -22,5 +22,5 @@ export const OLLAMA_BASE_URL = "http://127.0.0.1:11434";
 /** What to tell a user who has no provider at all. */
 export const NO_PROVIDER_HELP =
   "No model provider is configured. Set one of ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, OPENROUTER_API_KEY or " +
-  "DEEPSEEK_API_KEY, start Ollama on 127.0.0.1:11434, or add models.providers.<id> {api, baseUrl, apiKey, models} to openclaw.json " +
-  "(openclaw config set models.providers.local.baseUrl http://127.0.0.1:8080/v1).";
+  "DEEPSEEK_API_KEY, start Ollama on 127.0.0.1:11434, or point at any OpenAI-compatible server: a baseUrl is enough, its models are " +
+  "asked for (openclaw config set models.providers.local.baseUrl http://127.0.0.1:8080/v1).";

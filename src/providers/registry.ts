@@ -1,14 +1,23 @@
 import type { Config, ProviderConfig } from "../config/index.ts";
 import { BUILTIN_PROVIDERS, OLLAMA_BASE_URL, type BuiltinProvider } from "./builtins.ts";
 import { createProvider } from "./connection.ts";
+import { createModelDiscovery, type ModelDiscovery } from "./model-discovery.ts";
 import { createOllamaProbe, type OllamaProbe } from "./ollama-probe.ts";
 import type { Provider, ProviderEntry } from "./types.ts";
 
 export interface ProviderRegistryOptions {
   config: Config;
   env?: Record<string, string | undefined>;
-  /** Default: `GET 127.0.0.1:11434/api/tags` with a 300 ms timeout, run at most once, only when needed. */
+  /**
+   * Default: `GET 127.0.0.1:11434/api/tags` with a 300 ms timeout, only when needed. A found Ollama is kept; a
+   * miss is not, so an Ollama started after the gateway is found by the next request that needs a model.
+   */
   probeOllama?: OllamaProbe;
+  /**
+   * For a configured provider with a `baseUrl` and no `models` list: `GET {baseUrl}/models`. Answers are kept,
+   * misses are asked again next time.
+   */
+  discoverModels?: ModelDiscovery;
   /** Passed to the AI SDK providers (tests, proxies). */
   fetch?: typeof fetch;
 }
@@ -36,7 +45,7 @@ export interface ResolvedModel {
 export interface ProviderRegistry {
   /** Config and env providers (no probe). */
   configured(): ProviderEntry[];
-  /** Everything, probing Ollama once if the config does not name it. */
+  /** Everything, probing Ollama (until found) if the config does not name it, with discovered model lists. */
   all(signal?: AbortSignal): Promise<ProviderEntry[]>;
   /** `provider/model` (or a bare model id listed by one provider) → its entry; undefined when unknown. */
   resolve(ref: string, signal?: AbortSignal): Promise<ResolvedModel | undefined>;
@@ -54,19 +63,41 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
   const configured = buildEntries(options.config, env, warnings);
   const probe = options.probeOllama ?? createOllamaProbe({ fetch: options.fetch });
   const providers = new Map<string, Provider>();
+  const discover = options.discoverModels ?? createModelDiscovery({ fetch: options.fetch });
   let ollama: Promise<ProviderEntry | undefined> | undefined;
 
   const probeOnce = (signal?: AbortSignal) => {
     if (configured.some((e) => e.id === "ollama")) return Promise.resolve(undefined);
-    ollama ??= probe(signal).then((names) =>
-      names === null
-        ? undefined
-        : { id: "ollama", api: "ollama" as const, baseUrl: OLLAMA_BASE_URL, apiKeys: [], headers: {}, models: names.map((id) => ({ id })), source: "ollama" as const },
-    );
+    ollama ??= probe(signal).then((names) => {
+      // Not found: forget the miss, so the next request asks again (Ollama may start after the gateway).
+      if (names === null) {
+        ollama = undefined;
+        return undefined;
+      }
+      return { id: "ollama", api: "ollama" as const, baseUrl: OLLAMA_BASE_URL, apiKeys: [], headers: {}, models: names.map((id) => ({ id })), source: "ollama" as const };
+    });
     return ollama;
   };
+  // Entries configured with a baseUrl and no models list: their models come from the endpoint itself.
+  const discovered = new Map<ProviderEntry, Promise<void>>();
+  const fillModels = (signal?: AbortSignal) =>
+    Promise.all(
+      configured
+        .filter((e) => e.discover && e.models.length === 0)
+        .map((e) => {
+          let pending = discovered.get(e);
+          if (!pending) {
+            pending = discover(e, signal).then((ids) => {
+              if (ids === null || ids.length === 0) discovered.delete(e);
+              else e.models = ids.map((id) => ({ id }));
+            });
+            discovered.set(e, pending);
+          }
+          return pending;
+        }),
+    );
   const all = async (signal?: AbortSignal) => {
-    const local = await probeOnce(signal);
+    const [local] = await Promise.all([probeOnce(signal), fillModels(signal)]);
     return local ? [...configured, local] : configured;
   };
 
@@ -87,7 +118,11 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
       return owner ? { entry: owner, model: ref } : undefined;
     },
     async defaultModel(signal) {
-      const first = configured.find((e) => e.models.length > 0);
+      let first = configured.find((e) => e.models.length > 0);
+      if (!first && configured.some((e) => e.discover)) {
+        await fillModels(signal);
+        first = configured.find((e) => e.models.length > 0);
+      }
       if (first) return `${first.id}/${first.models[0]!.id}`;
       const local = await probeOnce(signal);
       return local?.models[0] ? `ollama/${local.models[0].id}` : undefined;
@@ -142,6 +177,8 @@ function fromConfigEntry(id: string, pc: ProviderConfig, builtin: BuiltinProvide
   const apiKeys = configuredKeys.length > 0 ? configuredKeys : envKey ? [envKey] : [];
   const models = pc.models?.length ? pc.models : builtin ? [{ id: builtin.defaultModel }] : [];
   return {
+    // No models listed and no built-in default: ask the endpoint (`GET {baseUrl}/models`).
+    ...(models.length === 0 ? { discover: true } : {}),
     id,
     api: pc.api ?? builtin?.api ?? (id === "ollama" ? "ollama" : "openai-completions"),
     baseUrl,

@@ -66,6 +66,8 @@ export interface ProviderEntry {
   apiKeys: string[];
   headers: Record<string, string>;
   models: ModelInfo[];
+  /** True when `models` is not configured and is filled from the endpoint's own list (`GET {baseUrl}/models`). */
+  discover?: boolean;
   /** Where the entry came from, for `models.list` and error messages. */
   source: "config" | "env" | "ollama";
 }

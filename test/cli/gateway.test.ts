@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { runGatewayCall, runGatewayHealth, runGatewayRun, runGatewayStatus } from "../../src/cli/gateway.ts";
 import { readLiveLock } from "../../src/gateway/lock.ts";
 import { VERSION } from "../../src/version.ts";
@@ -40,6 +41,13 @@ test("gateway run logs where it listens and exits 0 when stopped", async () => {
   expect(await stop()).toBe(0);
   expect(captured.stderr()).toContain(`gateway listening on http://127.0.0.1:${lock.port}`);
   expect(captured.stderr()).toContain("shutting down");
+});
+
+test("gateway run without up creates the workspace with its starter files", async () => {
+  const t = install();
+  const { stop } = await run(t);
+  await stop();
+  expect(existsSync(join(t.workspace, "AGENTS.md"))).toBe(true);
 });
 
 test("gateway run prints the config's unknown keys as warnings", async () => {

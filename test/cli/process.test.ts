@@ -6,13 +6,13 @@ import { VERSION } from "../../src/version.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
-async function cli(args: string[], options: { stateDir?: boolean } = {}) {
+async function cli(args: string[], options: { stateDir?: boolean; color?: boolean } = {}) {
   const home = mkdtempSync(join(tmpdir(), "oc-proc-"));
   const stateEnv = options.stateDir === false ? {} : { OPENCLAW_STATE_DIR: join(home, ".openclaw") };
   try {
     const child = Bun.spawn([join(ROOT, "node_modules/.bin/bun"), join(ROOT, "src/main.ts"), ...args], {
       cwd: home,
-      env: { PATH: process.env.PATH, HOME: home, NO_COLOR: "1", ...stateEnv },
+      env: { PATH: process.env.PATH, HOME: home, ...(options.color ? {} : { NO_COLOR: "1" }), ...stateEnv },
       stdout: "pipe",
       stderr: "pipe",
     });
@@ -50,3 +50,18 @@ test("an unknown command exits non-zero", async () => {
   const { code } = await cli(["frobnicate"]);
   expect(code).not.toBe(0);
 });
+
+test("help written into a pipe carries no colour codes", async () => {
+  const { stdout } = await cli(["--help"], { color: true });
+  expect(stdout).toContain("USAGE");
+  expect(stdout).not.toContain("\x1b[");
+});
+
+for (const command of ["pairing", "channels", "message"]) {
+  test(`${command} --help shows what the command takes, not an empty usage line`, async () => {
+    const { stdout, code } = await cli([command, "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`USAGE openclaw ${command} .*ARGS`));
+    expect(stdout).toMatch(/list|status|send/);
+  });
+}

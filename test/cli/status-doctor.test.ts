@@ -44,7 +44,7 @@ test("status lists enabled channels and configured providers", async () => {
   const c = t.io({ ANTHROPIC_API_KEY: "k" });
   expect(await runStatus({}, c.io)).toBe(0);
   expect(c.stdout()).toContain("Channels:  telegram\n");
-  expect(c.stdout()).toContain("Models:    local, ANTHROPIC_API_KEY (env)");
+  expect(c.stdout()).toContain("Models:    local (config), anthropic (env)");
 });
 
 test("status --json reports the config as valid with the number of ignored keys", async () => {

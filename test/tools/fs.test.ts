@@ -116,3 +116,11 @@ test("read returns an image file as a base64 image part", async () => {
   const result = await call("read", { path: "pic.png" });
   expect(result.images).toEqual([{ mediaType: "image/png", data: Buffer.from(png).toString("base64") }]);
 });
+
+test("write into a workspace that does not exist yet creates it instead of blaming a symlink", async () => {
+  const fresh = path.join(dirs.root, "not-yet", "workspace");
+  const freshTools = createToolset({ workspace: fresh, stateDir: dirs.stateDir }).tools;
+  const written = await invokeTool(freshTools, "write", { path: "a.txt", content: "hi" }, context(fresh));
+  expect(written.content).toBe("Wrote 2 bytes to a.txt.");
+  expect(await Bun.file(path.join(fresh, "a.txt")).text()).toBe("hi");
+});

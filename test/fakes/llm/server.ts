@@ -8,7 +8,7 @@ export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {
   const nextId = () => String(++ids);
   const server = Bun.serve({
     hostname: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     idleTimeout: 0,
     error: () => new Response(null, { status: 500 }),
     async fetch(req) {
@@ -28,6 +28,9 @@ export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {
           body = JSON.parse(text);
         } catch {}
         recorded = { method: req.method, path: url.pathname + url.search, headers, body };
+      }
+      if (req.method === "GET" && options.models && url.pathname === `${protocol.basePath}/models`) {
+        return Response.json({ object: "list", data: options.models.map((id) => ({ id, object: "model", owned_by: "fake" })) });
       }
       if (!protocol.matches(url.pathname)) return Response.json(protocol.errorBody(404, `no route ${url.pathname}`), { status: 404 });
       const index = served++;

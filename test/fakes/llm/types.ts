@@ -48,6 +48,10 @@ export interface FakeLlmOptions {
   record?: boolean;
   /** Extra routes by exact path (e.g. Ollama's `/api/show`), answered before the protocol's own. */
   routes?: Record<string, (request: Request) => Response | Promise<Response>>;
+  /** Model ids served at `GET {basePath}/models` (OpenAI's list shape); unset, that path is a 404. */
+  models?: string[];
+  /** Listen on this port instead of a free one (a server that comes back where it was). */
+  port?: number;
 }
 
 export interface FakeLlm {
