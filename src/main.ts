@@ -118,7 +118,8 @@ export async function startGateway(options: StartOptions) {
   });
   const stopBridge = chatEvents.bridgeSessionEvents(queue, gateway.hub);
 
-  registerCoreMethods(gateway, () => ({ sessions: store.count(), channels: channels?.manager.status() ?? [], modelsWithoutTools: runner.toolSupport.list() }));
+  const interop = (await import("./gateway/interop/index.ts")).registerInteropMethods(gateway, { sessionsPath: join(paths.stateDir, "state.db"), sessions: store, channels: () => channels?.manager.status() ?? [] });
+  registerCoreMethods(gateway, () => ({ ...interop.status(), channels: channels?.manager.status() ?? [], modelsWithoutTools: runner.toolSupport.list() }), interop.health);
   chat.registerChatMethods(gateway, {
     queue,
     store,
@@ -236,6 +237,10 @@ async function startChannels(deps: {
     "channels.start": "operator.admin",
     "channels.stop": "operator.admin",
     send: "operator.write",
+    "channels.pairing.list": "operator.pairing",
+    "channels.pairing.approve": "operator.pairing",
+    "channels.pairing.dismiss": "operator.pairing",
+    "message.action": "operator.write",
   };
   for (const [name, handler] of Object.entries(createChannelMethods({ manager, pairing }))) {
     gateway.methods.register(name, {

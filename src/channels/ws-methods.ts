@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ChannelError } from "./errors.ts";
+import { createOpenClawChannelMethods } from "./openclaw-methods.ts";
+import { channelsStatus } from "./openclaw-status.ts";
 import type { ChannelManager } from "./manager.ts";
 import type { PairingStore } from "./pairing.ts";
 
@@ -31,13 +33,14 @@ function parse<T>(schema: z.ZodType<T>, params: unknown, method: string): T {
 const IMAGE = /\.(png|jpe?g|gif|webp)$/i;
 
 /**
- * Handlers for the WS methods `pairing.list`, `pairing.approve`, `pairing.deny`, `channels.status`, `channels.start`,
- * `channels.stop` and `send`. They throw ChannelError (code "invalid-params", "unknown-channel",
+ * Handlers for the WS methods `pairing.list`, `pairing.approve`, `pairing.deny`, `channels.status` (OpenClaw's shape),
+ * `channels.start`, `channels.stop` and `send`, plus OpenClaw's names (openclaw-methods.ts). They throw ChannelError (code "invalid-params", "unknown-channel",
  * "pairing-not-found", "pairing-expired", "config", "send-failed") for the gateway to turn into error frames.
  */
 export function createChannelMethods(deps: { manager: ChannelManager; pairing: PairingStore }): Record<string, ChannelMethodHandler> {
   const { manager, pairing } = deps;
   return {
+    ...createOpenClawChannelMethods(deps),
     "pairing.list": async (params) => ({ requests: pairing.list(parse(listParams, params, "pairing.list")?.channel) }),
     "pairing.approve": async (params) => {
       const p = parse(approveParams, params, "pairing.approve");
@@ -49,7 +52,7 @@ export function createChannelMethods(deps: { manager: ChannelManager; pairing: P
       const p = parse(denyParams, params, "pairing.deny");
       return pairing.deny(p.channel, p.code);
     },
-    "channels.status": async () => ({ channels: manager.status() }),
+    "channels.status": async () => channelsStatus(manager.status()),
     "channels.start": async (params) => {
       const p = parse(accountParams, params, "channels.start");
       return manager.startAccount(p.channel, p.accountId);

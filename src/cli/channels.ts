@@ -48,9 +48,9 @@ export async function runChannels(args: string[], io: CliIo, deps: ChannelsCliDe
     return 1;
   }
   try {
-    const fromGateway = (await deps.callGateway?.("channels.status", {})) as { channels: ChannelAccountStatus[] } | undefined;
+    const fromGateway = (await deps.callGateway?.("channels.status", {})) as { accounts: ChannelAccountStatus[] } | undefined;
     let channels: ChannelAccountStatus[];
-    if (fromGateway) channels = fromGateway.channels;
+    if (fromGateway) channels = fromGateway.accounts;
     else {
       const offline = await openOfflineChannels(io);
       channels = offline.manager.status();

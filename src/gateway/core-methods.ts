@@ -9,14 +9,16 @@ import { setPath, writeConfig } from "../config/write.ts";
 import { VERSION } from "../version.ts";
 import type { Gateway } from "./create.ts";
 import { GatewayError } from "./errors.ts";
+import { hasScope } from "./methods.ts";
+import { redactConfigFile, readParsed } from "./config-redaction.ts";
 
 /** `health`, `status` and the `config.*` methods. */
-export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<string, unknown> = () => ({})) {
+export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<string, unknown> = () => ({}), extraHealth: () => Record<string, unknown> = () => ({})) {
   const { methods, paths } = gateway;
 
   methods.register("health", {
     scope: "operator.read",
-    handler: () => ({ ok: true, ts: Date.now(), version: VERSION, uptimeMs: Date.now() - gateway.startedAt, ready: gateway.ready }),
+    handler: () => ({ ...extraHealth(), ok: true, ts: Date.now(), version: VERSION, uptimeMs: Date.now() - gateway.startedAt, ready: gateway.ready }),
   });
 
   methods.register("status", {
@@ -36,12 +38,14 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     }),
   });
 
+  // Readable with operator.read as in OpenClaw; credentials are shown to operator.admin only.
   methods.register("config.get", {
-    scope: "operator.admin",
-    handler: () => {
+    scope: "operator.read",
+    handler: (_params, ctx) => {
       const exists = existsSync(paths.configPath);
       const text = exists ? readFileSync(paths.configPath, "utf8") : "";
-      return { path: paths.configPath, exists, raw: text, hash: hash(text), config: gateway.config };
+      const full = { path: paths.configPath, exists, raw: text, hash: hash(text), config: gateway.config };
+      return hasScope(ctx.scopes, "operator.admin") ? full : redactConfigFile(full, readParsed(text));
     },
   });
 

@@ -49,6 +49,7 @@ export function createGateway(deps: GatewayDeps) {
   const configListeners: ConfigListener[] = [];
   const snapshotParts = new Map<string, () => unknown>();
   const events = ["connect.challenge", "tick", "config.changed", ...(deps.events ?? [])];
+  const capabilities: string[] = [];
   let server: Server<ConnData> | undefined;
   let lock: ReturnType<typeof acquireLock> | undefined;
   let stopTicks = () => {};
@@ -62,6 +63,7 @@ export function createGateway(deps: GatewayDeps) {
     ready: () => ready,
     snapshot: () => Object.fromEntries([...snapshotParts].map(([k, f]) => [k, f()])),
     events,
+    capabilities,
     log: (level, message) => log[level](message),
   });
 
@@ -178,6 +180,10 @@ export function createGateway(deps: GatewayDeps) {
     /** Called with the new config after a valid hot reload, to restart what must be restarted. */
     onConfigChange(listener: ConfigListener) {
       configListeners.push(listener);
+    },
+    /** Advertises a server capability in `hello-ok.features.capabilities` (OpenClaw clients check some). */
+    addCapability(name: string) {
+      if (!capabilities.includes(name)) capabilities.push(name);
     },
     /** Adds a named part to the `hello-ok` snapshot. */
     addSnapshot(name: string, read: () => unknown) {

@@ -11,6 +11,11 @@ export interface MethodContext {
   signal: AbortSignal;
   /** Sends an event frame to this connection only. */
   emit(event: string, payload: unknown): void;
+  /**
+   * Sends one more `res` frame with this request's id, after the handler's own (OpenClaw's two-stage replies:
+   * `agent` answers `{status:"accepted"}` at once and the run's outcome later). Dropped once the socket closed.
+   */
+  respond(payload: unknown): void;
 }
 
 export interface MethodDef<P extends z.ZodType = z.ZodType> {

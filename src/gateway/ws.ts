@@ -42,6 +42,8 @@ export interface WsDeps {
   ready(): boolean;
   snapshot(): unknown;
   events: string[];
+  /** Server capabilities advertised in hello-ok `features.capabilities` (OpenClaw clients check them). */
+  capabilities?: string[];
   log(level: "info" | "warn", message: string): void;
   /** How long a socket may stay without a `connect` (default 10 s). */
   connectTimeoutMs?: number;
@@ -105,12 +107,21 @@ export function createWsHandler(deps: WsDeps): WebSocketHandler<ConnData> {
     data.scopes = new Set(asked.length > 0 ? asked.filter((s) => (SCOPES as readonly string[]).includes(s)) : SCOPES);
     data.client = { id: params.client.id, mode: params.client.mode, version: params.client.version };
     data.authed = true;
-    deps.hub.add(data.connId, (frame) => sendBuffered(ws, frame));
+    deps.hub.add(data.connId, (frame) => sendBuffered(ws, frame), {
+      clientId: params.client.id,
+      mode: params.client.mode,
+      version: params.client.version,
+      platform: params.client.platform,
+      instanceId: typeof params.client.instanceId === "string" ? params.client.instanceId : undefined,
+      ip: data.address || undefined,
+      scopes: [...data.scopes],
+      connectedAt: Date.now(),
+    });
     const hello: HelloOk = {
       type: "hello-ok",
       protocol: PROTOCOL_VERSION,
       server: { version: VERSION, connId: data.connId },
-      features: { methods: deps.methods.names(), events: deps.events },
+      features: { methods: deps.methods.names(), events: deps.events, capabilities: deps.capabilities ?? [] },
       snapshot: deps.snapshot(),
       auth: { role: "operator", scopes: [...data.scopes] },
       policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: TICK_INTERVAL_MS },
@@ -135,10 +146,11 @@ export function createWsHandler(deps: WsDeps): WebSocketHandler<ConnData> {
       client: data.client,
       signal: data.abort.signal,
       emit: (event, payload) => send(ws, { type: "event", event, payload }),
+      respond: (payload) => send(ws, okResponse(id, payload ?? {})),
     };
     try {
       const payload = await deps.methods.call(method, params, ctx);
-      send(ws, okResponse(id, payload ?? {}));
+      send(ws, okResponse(id, payload === undefined ? {} : payload));
     } catch (error) {
       if (error instanceof GatewayError) send(ws, errorResponse(id, error.toShape()));
       else {

@@ -77,7 +77,7 @@ export interface HelloOk {
   type: "hello-ok";
   protocol: number;
   server: { version: string; connId: string; host?: string };
-  features: { methods: string[]; events: string[] };
+  features: { methods: string[]; events: string[]; capabilities?: string[] };
   snapshot: unknown;
   auth: { role: string; scopes: string[] };
   policy: { maxPayload: number; maxBufferedBytes: number; tickIntervalMs: number };

@@ -5,6 +5,7 @@ import { compactHistory, SessionError, type SessionQueue, type SessionStore, typ
 import type { CompactionSettings } from "../../sessions/index.ts";
 import type { Gateway } from "../create.ts";
 import { GatewayError } from "../errors.ts";
+import { agentFinalPayload } from "./agent-final.ts";
 
 export interface ChatMethodDeps {
   queue: SessionQueue;
@@ -104,7 +105,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
   const changed = (key: string, reason: string) => gateway.hub.broadcast("sessions.changed", { key, reason });
 
   methods.register("sessions.reset", {
-    scope: "operator.write",
+    scope: "operator.admin",
     params: z.object({ key: sessionKey }),
     handler: ({ key }) => {
       if (!store.get(key)) throw new GatewayError("NOT_FOUND", `No session "${key}".`);
@@ -138,7 +139,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
   });
 
   methods.register("sessions.compact", {
-    scope: "operator.write",
+    scope: "operator.admin",
     params: z.object({ key: sessionKey }),
     handler: async ({ key }, ctx) => {
       const session = store.get(key);
@@ -164,17 +165,22 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
       queueMode,
       model: modelRef,
     }),
-    handler: async (p) => {
+    handler: async (p, ctx) => {
       const agentId = normalizeAgentId(p.agentId ?? defaultAgentId(deps.config()));
       const key = p.sessionKey ?? `agent:${agentId}:main`;
       const result = submit({ ...p, sessionKey: key, agentId });
       await queue.committed();
-      return { runId: result.runId, sessionKey: key, status: "accepted" };
+      // OpenClaw's clients wait for a second response with the same id carrying the run's outcome.
+      void queue.wait(result.runId, ctx.signal).then(
+        (outcome) => ctx.respond(agentFinalPayload(result.runId, key, agentId, outcome)),
+        () => {},
+      );
+      return { runId: result.runId, sessionKey: key, agentId, status: "accepted" };
     },
   });
 
   methods.register("agent.wait", {
-    scope: "operator.read",
+    scope: "operator.write",
     params: z.object({ runId: z.string().min(1), timeoutMs: z.number().int().positive().optional() }),
     handler: async ({ runId, timeoutMs = 600_000 }, ctx) => {
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);

@@ -31,8 +31,9 @@ describe("channel WS methods", () => {
     const sent = (await methods.send!({ channel: "telegram", to: 42, message: "from the gateway", threadId: 5 })) as { messageId: string };
     expect(sent.messageId).toMatch(/^\d+$/);
     expect(bot.fake.sent.find((c) => c.method === "sendMessage")!.payload).toMatchObject({ chat_id: 42, message_thread_id: 5 });
-    const status = (await methods["channels.status"]!({})) as { channels: { running: boolean }[] };
-    expect(status.channels[0]!.running).toBe(true);
+    const status = (await methods["channels.status"]!({})) as { accounts: { running: boolean }[]; channels: Record<string, { running: boolean }> };
+    expect(status.accounts[0]!.running).toBe(true);
+    expect(status.channels.telegram!.running).toBe(true);
   });
 
   test("channels.stop and channels.start stop and restart an account", async () => {

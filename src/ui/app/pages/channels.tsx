@@ -14,7 +14,7 @@ function stateOf(a: ChannelAccountStatus): { label: string; tone: string } {
 }
 
 export function ChannelsPage() {
-  const list = useLoader(() => call<{ channels: ChannelAccountStatus[] }>("channels.status").then((r) => r.channels));
+  const list = useLoader(() => call<{ accounts: ChannelAccountStatus[] }>("channels.status").then((r) => r.accounts));
   const [message, setMessage] = useState("");
   const [working, setWorking] = useState("");
   // Poll faster while an account is still connecting, so its new state shows soon after a restart.

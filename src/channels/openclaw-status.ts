@@ -1,0 +1,57 @@
+import type { ChannelAccountStatus } from "./types.ts";
+
+export type { ChannelAccountStatus };
+
+const LABELS: Record<string, string> = { telegram: "Telegram", discord: "Discord", slack: "Slack", whatsapp: "WhatsApp" };
+const labelOf = (id: string) => LABELS[id] ?? id.charAt(0).toUpperCase() + id.slice(1);
+
+/** One account as OpenClaw's `ChannelAccountSnapshot`. */
+function accountSnapshot(a: ChannelAccountStatus) {
+  return {
+    accountId: a.accountId,
+    enabled: a.enabled,
+    configured: a.configured,
+    running: a.running,
+    connected: a.connected,
+    lastError: a.lastError,
+    lastStartAt: a.lastStartAt,
+    reconnectAttempts: a.restarts,
+    ...(a.botUsername ? { probe: { ok: true, bot: { username: a.botUsername } } } : {}),
+  };
+}
+
+/**
+ * `channels.status` in OpenClaw's shape (`channelOrder`, `channelLabels`, `channels` by id, `channelAccounts` by id,
+ * `channelDefaultAccountId`), with our flat per-account list kept as `accounts` for our own CLI and Control UI.
+ */
+export function channelsStatus(list: ChannelAccountStatus[], ts = Date.now()) {
+  const channelOrder = [...new Set(list.map((a) => a.channel))];
+  const channelAccounts: Record<string, ReturnType<typeof accountSnapshot>[]> = {};
+  for (const a of list) (channelAccounts[a.channel] ??= []).push(accountSnapshot(a));
+  const channelDefaultAccountId = Object.fromEntries(
+    channelOrder.map((id) => [id, channelAccounts[id]!.some((a) => a.accountId === "default") ? "default" : channelAccounts[id]![0]!.accountId]),
+  );
+  const channels = Object.fromEntries(
+    channelOrder.map((id) => {
+      const accounts = channelAccounts[id]!;
+      return [
+        id,
+        {
+          configured: accounts.some((a) => a.configured),
+          running: accounts.some((a) => a.running),
+          connected: accounts.some((a) => a.connected),
+          lastError: accounts.find((a) => a.lastError)?.lastError ?? null,
+        },
+      ];
+    }),
+  );
+  return {
+    ts,
+    channelOrder,
+    channelLabels: Object.fromEntries(channelOrder.map((id) => [id, labelOf(id)])),
+    channels,
+    channelAccounts,
+    channelDefaultAccountId,
+    accounts: list,
+  };
+}
