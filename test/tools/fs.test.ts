@@ -117,10 +117,11 @@ test("read returns an image file as a base64 image part", async () => {
   expect(result.images).toEqual([{ mediaType: "image/png", data: Buffer.from(png).toString("base64") }]);
 });
 
-test("write into a workspace that does not exist yet creates it instead of blaming a symlink", async () => {
+test("a workspace that does not exist yet is named as missing, not blamed on a symlink", async () => {
   const fresh = path.join(dirs.root, "not-yet", "workspace");
   const freshTools = createToolset({ workspace: fresh, stateDir: dirs.stateDir }).tools;
   const written = await invokeTool(freshTools, "write", { path: "a.txt", content: "hi" }, context(fresh));
-  expect(written.content).toBe("Wrote 2 bytes to a.txt.");
-  expect(await Bun.file(path.join(fresh, "a.txt")).text()).toBe("hi");
+  expect(written.isError).toBe(true);
+  expect(written.content).toContain(`the workspace ${fresh} does not exist`);
+  expect(written.content).not.toContain("symlink");
 });

@@ -1,4 +1,4 @@
-import { lstat, mkdir, readlink, realpath } from "node:fs/promises";
+import { lstat, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import { ToolError } from "../errors.ts";
 
@@ -27,11 +27,7 @@ export async function resolveWorkspacePath(workspace: string, input: string): Pr
   if (!isInside(root, target)) {
     throw new ToolError("path_outside_workspace", `path "${input}" is outside the workspace (${root}); use a path inside it.`);
   }
-  // A workspace that does not exist yet (a gateway started without `up`) is made, not mistaken for an escape.
-  const realRoot = await realpath(root).catch(async () => {
-    await mkdir(root, { recursive: true });
-    return realpath(root);
-  });
+  const realRoot = await realpath(root).catch(() => root);
   let probe = target;
   while (!(await exists(probe))) {
     const parent = path.dirname(probe);
