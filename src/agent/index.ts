@@ -5,7 +5,7 @@ export { resolveAgentSettings, DEFAULT_AGENT_ID, type AgentSettings } from "./se
 export { assemblePrompt } from "./prompt/assemble.ts";
 export { buildSystemPrompt } from "./prompt/system-prompt.ts";
 export { loadBootstrapFiles, BOOTSTRAP_FILE_MAX_CHARS, BOOTSTRAP_TOTAL_MAX_CHARS } from "./prompt/bootstrap.ts";
-export { loadSkills, parseFrontMatter, type SkillInfo } from "./prompt/skills.ts";
+export type { AssembledPrompt } from "./prompt/assemble.ts";
 export { cachedPromptFs, nodePromptFs, type PromptFs } from "./prompt/fs.ts";
 export { toolSpec, executeToolCall } from "./tool-runner.ts";
 export type * from "./types.ts";

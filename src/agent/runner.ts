@@ -3,10 +3,11 @@ import { NO_PROVIDER_HELP } from "../providers/builtins.ts";
 import { runError } from "../providers/errors.ts";
 import { createProviderRegistry, type ProviderRegistry, type ResolvedModel } from "../providers/registry.ts";
 import { createToolSupport, type ToolSupport } from "../providers/tool-support.ts";
+import type { PluginSkillDir } from "../skills/index.ts";
 import type { Tool } from "../tools/types.ts";
 import { createCooldownTracker, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
 import { cachedPromptFs, nodePromptFs, type PromptFs } from "./prompt/fs.ts";
-import { assemblePrompt, type AssembleInput } from "./prompt/assemble.ts";
+import { assemblePrompt, type AssembledPrompt, type AssembleInput } from "./prompt/assemble.ts";
 import { resolveAgentSettings, DEFAULT_AGENT_ID, type AgentSettings } from "./settings.ts";
 import { runModelStep, type AgentLogger } from "./step.ts";
 import { runToolCalls } from "./tool-loop.ts";
@@ -55,6 +56,8 @@ export interface AgentRunnerDeps {
   newRunId?: () => string;
   /** Which models refuse tools, kept across runs (default: a new tracker; Ollama's `/api/show` asked once per model). */
   toolSupport?: ToolSupport;
+  /** Skill folders shipped by plugins, lowest precedence (the plugin loader passes them). */
+  pluginSkillDirs?: () => PluginSkillDir[];
 }
 
 export interface AgentRunner {
@@ -132,7 +135,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
       const toolIndex = indexTools(tools);
       const primary = candidates[0]!;
       const history = request.history ?? [];
-      const system = await prompts.get({
+      const prompt = await prompts.get({
         settings,
         workspace: request.workspace ?? settings.workspace,
         model: `${primary.entry.id}/${primary.model}`,
@@ -144,7 +147,10 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
         env,
         fs,
         now: new Date(clock.now()),
+        config,
+        pluginSkillDirs: deps.pluginSkillDirs?.(),
       });
+      const system = prompt.system;
       const messages: ChatMessage[] = [...history];
       if (request.message !== undefined || request.images?.length) {
         messages.push({ role: "user", content: request.message ?? "", images: request.images, timestamp: clock.now() });
@@ -178,7 +184,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
         if (result.toolCalls.length === 0) {
           return yield { type: "final", runId, text: result.text, usage: total, stopReason: result.stopReason };
         }
-        const context = { signal, workspace: request.workspace ?? settings.workspace, sessionKey: request.sessionKey, agentId };
+        const context = { signal, workspace: request.workspace ?? settings.workspace, sessionKey: request.sessionKey, agentId, env: prompt.skills.env, readRoots: prompt.skills.readRoots };
         for await (const event of runToolCalls(runId, toolIndex, result.toolCalls, context, clock)) {
           if (event.type === "message") messages.push(event.message);
           yield event;
@@ -211,9 +217,9 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
  */
 function promptCache(now: () => number) {
   const TTL_MS = 1000;
-  const prompts = new Map<string, { at: number; settings: AssembleInput["settings"]; tools: Tool[]; value: Promise<string> }>();
+  const prompts = new Map<string, { at: number; settings: AssembleInput["settings"]; tools: Tool[]; value: Promise<AssembledPrompt> }>();
   return {
-    get(input: AssembleInput): Promise<string> {
+    get(input: AssembleInput): Promise<AssembledPrompt> {
       const t = now();
       const key = [input.settings.agentId, input.workspace, input.model, input.mainSession, input.firstRun, input.extra ?? "", input.now.toISOString().slice(0, 10)].join("\0");
       const hit = prompts.get(key);

@@ -26,6 +26,9 @@ export const rootCommand = defineCommand({
     channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
       rawCommand("channels", "status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
+    skills: lazy({ name: "skills", description: "Skills: list [--json] [--eligible] [--verbose] | info <name> [--json]" }, async () =>
+      rawCommand("skills", "[list] [--json] [--eligible] [--verbose] [--agent <id>] | info <name> [--json] [--agent <id>]", (args, io) => import("./skills.ts").then((m) => m.runSkills(args, io))),
+    ),
   },
 });
 

@@ -214,6 +214,30 @@ export const configSchema = z.object({
     })
     .optional(),
   logging: z.object({ level: z.enum(["debug", "info", "warn", "error", "silent"]).optional(), file: z.string().optional() }).optional(),
+  skills: z
+    .object({
+      load: z.object({ extraDirs: z.array(z.string()).optional(), allowSymlinkTargets: z.array(z.string()).optional() }).optional(),
+      limits: z
+        .object({
+          maxCandidatesPerRoot: z.number().int().nonnegative().optional(),
+          maxSkillsLoadedPerSource: z.number().int().nonnegative().optional(),
+          maxSkillsInPrompt: z.number().int().nonnegative().optional(),
+          maxSkillsPromptChars: z.number().int().nonnegative().optional(),
+          maxSkillFileBytes: z.number().int().positive().optional(),
+        })
+        .optional(),
+      entries: z
+        .record(
+          z.string(),
+          z.object({
+            enabled: z.boolean().optional(),
+            env: z.record(z.string(), z.string()).optional(),
+            apiKey: z.union([z.string(), z.object({ source: z.enum(["env", "file", "exec"]), provider: z.string().optional(), id: z.string() })]).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /** The config as written by the user (every key optional). */

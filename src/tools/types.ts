@@ -12,6 +12,10 @@ export interface ToolContext {
   workspace: string;
   sessionKey?: string;
   agentId?: string;
+  /** Variables the run adds for commands (the active skills' `skills.entries.<key>.env` / `apiKey`). */
+  env?: Record<string, string>;
+  /** Folders outside the workspace that `read` may also open, read-only (the active skills' folders). */
+  readRoots?: string[];
 }
 
 /** What the model sees as the tool's answer. `isError` marks failures the model should react to. */

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadBootstrapFiles, loadSkills, nodePromptFs, parseFrontMatter } from "../../src/agent/index.ts";
+import { loadBootstrapFiles, nodePromptFs } from "../../src/agent/index.ts";
 import { startFakeOpenAI } from "../fakes/llm/index.ts";
 import { addTool, collect, configFor, runnerFor, tempState } from "./helpers.ts";
 
@@ -47,21 +47,6 @@ test("all files together are capped at 60,000 characters", async () => {
   expect(files[3]!.content).toContain("IDENTITY.md truncated");
   expect(files[4]!.content).toContain("TOOLS.md truncated: 19000 of 19000");
   expect(kept).toBe(60_000);
-});
-
-test("skill front matter gives name and description, including folded values", () => {
-  const meta = parseFrontMatter("---\nname: weather\ndescription: >\n  Looks up the\n  forecast.\nmetadata: {\"openclaw\": {\"requires\": {\"bins\": [\"curl\"]}}}\n---\nbody");
-  expect(meta).toEqual({ name: "weather", description: "Looks up the forecast.", metadata: { openclaw: { requires: { bins: ["curl"] } } } });
-});
-
-test("a workspace skill overrides a global one and unmet requirements hide a skill", async () => {
-  const global = workspace({
-    "weather/SKILL.md": "---\nname: weather\ndescription: global weather\n---\n",
-    "deploy/SKILL.md": '---\nname: deploy\ndescription: deploys\nmetadata: {"openclaw": {"requires": {"env": ["DEPLOY_TOKEN"]}}}\n---\n',
-  });
-  const ws = workspace({ "skills/weather/SKILL.md": "---\nname: weather\ndescription: 'workspace weather'\n---\n" });
-  const skills = await loadSkills({ workspace: ws, global }, nodePromptFs, { env: {} });
-  expect(skills.map((s) => [s.name, s.description, s.source])).toEqual([["weather", "workspace weather", "workspace"]]);
 });
 
 test("the system prompt carries the workspace files, skills and tool names, and stays small", async () => {

@@ -1,5 +1,4 @@
 import type { BootstrapFile } from "./bootstrap.ts";
-import type { SkillInfo } from "./skills.ts";
 
 export interface SystemPromptInput {
   agentId: string;
@@ -7,7 +6,8 @@ export interface SystemPromptInput {
   workspace: string;
   model: string;
   toolNames: string[];
-  skills: SkillInfo[];
+  /** The skills section (see `formatSkillsSection`), empty when no skill is active. */
+  skillsSection?: string;
   files: BootstrapFile[];
   /** Appended last, e.g. a channel's group rules or a cron job's instructions. */
   extra?: string;
@@ -28,10 +28,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
   ];
   if (input.toolNames.length > 0) parts.push(`## Tools\nAvailable: ${input.toolNames.join(", ")}. Their arguments are described in the tool definitions.`);
   parts.push(`## Workspace\nYour working directory is ${input.workspace}. Workspace files below are your persistent memory; update them when you learn something lasting.`);
-  if (input.skills.length > 0) {
-    const lines = input.skills.map((s) => `- ${s.name}: ${s.description} (${s.path})`);
-    parts.push(`## Skills\nBefore using a skill, read its SKILL.md.\n${lines.join("\n")}`);
-  }
+  if (input.skillsSection) parts.push(input.skillsSection);
   parts.push(`## Runtime\nDate: ${input.now.toISOString().slice(0, 10)} (time zone ${timeZone}). Model: ${input.model}.`);
   if (input.files.length > 0) {
     parts.push("# Project Context\nThese workspace files were loaded for you:");

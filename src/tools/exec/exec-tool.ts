@@ -54,7 +54,7 @@ export function createExecTool(options: ExecToolOptions): Tool<typeof params> {
         throw new ToolError("not_found", args.workdir ? `workdir "${args.workdir}" is not a directory in the workspace.` : `the workspace ${workspace} does not exist; create it first.`);
       }
       const timeoutSec = Math.min(args.timeout && args.timeout > 0 ? args.timeout : maxTimeoutSec, maxTimeoutSec);
-      const env = buildExecEnv(options.env ?? process.env, args.env);
+      const env = buildExecEnv(options.env ?? process.env, { ...ctx.env, ...args.env });
       let argv = ["/bin/sh", "-c", args.command];
       if (plan.kind === "bwrap") {
         env.HOME = workspace;

@@ -17,7 +17,7 @@ export interface ReadToolOptions {
 const IMAGE_TYPES: Record<string, string> = { ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp" };
 
 const params = z.object({
-  path: z.string().describe("File path, relative to the workspace"),
+  path: z.string().describe("File path, relative to the workspace (or a skill's absolute SKILL.md path)"),
   offset: z.number().min(1).optional().describe("First line, 1-based"),
   limit: z.number().min(1).optional().describe("Max lines"),
 });
@@ -32,7 +32,8 @@ export function createReadTool(options: ReadToolOptions = {}): Tool<typeof param
     params,
     async execute(args, ctx) {
       const imageType = IMAGE_TYPES[path.extname(args.path).toLowerCase()];
-      const { bytes, absolute } = readWorkspaceFile(ctx.workspace, args.path, (size) => {
+      const from = readBase(ctx.workspace, args.path, ctx.readRoots);
+      const { bytes, absolute } = readWorkspaceFile(from.root, from.path, (size) => {
         if (imageType && size > 5 * 1024 * 1024) throw new ToolError("too_large", `${args.path} is ${size} bytes; images over 5 MiB are not read.`);
         if (!imageType && size > maxFileBytes) {
           throw new ToolError("too_large", `${args.path} is ${size} bytes (limit ${maxFileBytes}); read a part with exec (head, sed -n).`);
@@ -46,6 +47,22 @@ export function createReadTool(options: ReadToolOptions = {}): Tool<typeof param
       return { content: sliceLines(new TextDecoder().decode(bytes), Math.floor(args.offset ?? 1), Math.floor(args.limit ?? defaultLimit), maxBytes) };
     },
   };
+}
+
+/**
+ * A path (absolute, or relative to the workspace) inside one of `readRoots` (an active skill's folder, which may be
+ * a link to elsewhere) is read from that folder, with the same link-refusing walk below it; anything else is a
+ * workspace path.
+ */
+function readBase(workspace: string, input: string, readRoots: readonly string[] = []): { root: string; path: string } {
+  if (input.trim() && !input.includes("\0")) {
+    const target = path.resolve(workspace, input);
+    for (const root of readRoots) {
+      const rel = path.relative(path.resolve(root), target);
+      if (rel && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return { root, path: rel };
+    }
+  }
+  return { root: workspace, path: input };
 }
 
 function sliceLines(text: string, offset: number, limit: number, maxBytes: number): string {

@@ -1,0 +1,207 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import { resolveAgentSettings } from "../agent/settings.ts";
+import type { Config } from "../config/index.ts";
+import { defaultAgentId, listAgents } from "../routing/index.ts";
+import { buildSkillsReport, skillReasons, type SkillsReport, type SkillStatus } from "../skills/index.ts";
+import { cliContext, loadCliConfig, type CliContext } from "./context.ts";
+import type { CliIo } from "./io.ts";
+
+const USAGE = "Usage: openclaw skills [list] [--json] [--eligible] [--verbose] [--agent <id>] | openclaw skills info <name> [--json] [--agent <id>]";
+
+interface Flags {
+  positional: string[];
+  json: boolean;
+  eligible: boolean;
+  verbose: boolean;
+  agent?: string;
+}
+
+/**
+ * `openclaw skills list|info`: the skills this machine's agent would get, read from disk with the same rules
+ * the gateway applies (precedence, gating, `skills.entries`), and for each skill that is not active, why.
+ */
+export async function runSkills(args: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags(args);
+  if (typeof flags === "string") {
+    io.err(`${flags}\n${USAGE}`);
+    return 2;
+  }
+  const [command = "list", name] = flags.positional;
+  if (command !== "list" && command !== "info") {
+    io.err(`Unknown skills command "${command}".\n${USAGE}`);
+    return 2;
+  }
+  if (command === "info" && !name) {
+    io.err(`openclaw skills info needs a skill name.\n${USAGE}`);
+    return 2;
+  }
+  const ctx = cliContext(io);
+  const loaded = loadCliConfig(ctx);
+  const workspace = resolveWorkspace(loaded.config, ctx, io.cwd, flags.agent);
+  if (typeof workspace !== "string") {
+    io.err(workspace.error);
+    return 1;
+  }
+  const report = await buildSkillsReport({ workspace, stateDir: ctx.paths.stateDir, config: loaded.config, env: ctx.env });
+  if (command === "list") {
+    io.out(flags.json ? JSON.stringify(listJson(report, flags.eligible), null, 2) : formatList(report, flags));
+    return 0;
+  }
+  const skill = findSkill(report.skills, name!);
+  if (!skill) {
+    if (flags.json) io.out(JSON.stringify({ ok: false, error: `Skill "${name}" not found.`, skill: name }, null, 2));
+    else io.err(`Skill "${name}" not found. Run \`openclaw skills list\` to see the skills found.`);
+    return 1;
+  }
+  const shadowed = report.skills.filter((s) => s.overriddenBy === skill.filePath);
+  io.out(flags.json ? JSON.stringify({ ...skill, reasons: skillReasons(skill), overrides: shadowed.map((s) => ({ source: s.source, filePath: s.filePath })) }, null, 2) : formatInfo(skill, shadowed));
+  return 0;
+}
+
+function parseFlags(args: string[]): Flags | string {
+  const flags: Flags = { positional: [], json: false, eligible: false, verbose: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--json") flags.json = true;
+    else if (a === "--eligible") flags.eligible = true;
+    else if (a === "--verbose" || a === "-v") flags.verbose = true;
+    else if (a === "--agent") {
+      flags.agent = args[++i];
+      if (!flags.agent || flags.agent.startsWith("-")) return "--agent needs an agent id, e.g. --agent main";
+    } else if (a.startsWith("--agent=")) flags.agent = a.slice("--agent=".length);
+    else if (a.startsWith("-")) return `Unknown option ${a}`;
+    else flags.positional.push(a);
+  }
+  return flags;
+}
+
+/** `--agent <id>`, else the configured agent whose workspace holds the current directory, else the default agent. */
+function resolveWorkspace(config: Config, ctx: CliContext, cwd: string, agent: string | undefined): string | { error: string } {
+  const ids = listAgents(config).map((a) => a.id);
+  const workspaceOf = (id: string) => resolveAgentSettings(config, id, ctx.paths, ctx.env).workspace;
+  if (agent) {
+    if (ids.length > 0 ? !ids.includes(agent) : agent !== "main") return { error: `No agent "${agent}" in the config; agents: ${ids.join(", ") || "main"}.` };
+    return workspaceOf(agent);
+  }
+  for (const id of ids) {
+    const rel = relative(resolve(workspaceOf(id)), resolve(cwd));
+    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) return workspaceOf(id);
+  }
+  return workspaceOf(defaultAgentId(config));
+}
+
+function findSkill(skills: SkillStatus[], wanted: string): SkillStatus | undefined {
+  const winners = skills.filter((s) => !s.overriddenBy);
+  const lower = wanted.trim().toLowerCase();
+  const tries: ((s: SkillStatus) => boolean)[] = [(s) => s.name === wanted, (s) => s.skillKey === wanted, (s) => s.name.toLowerCase() === lower || s.skillKey.toLowerCase() === lower];
+  for (const match of tries) {
+    const found = winners.filter(match);
+    if (found.length === 1) return found[0];
+  }
+  return undefined;
+}
+
+function listJson(report: SkillsReport, eligibleOnly: boolean) {
+  return {
+    workspaceDir: report.workspaceDir,
+    managedSkillsDir: report.managedSkillsDir,
+    skills: report.skills
+      .filter((s) => !eligibleOnly || s.eligible)
+      .map((s) => ({
+        name: s.name,
+        description: s.description,
+        emoji: s.emoji,
+        eligible: s.eligible,
+        disabled: s.disabled,
+        blockedByAllowlist: false,
+        blockedByAgentFilter: false,
+        modelVisible: s.modelVisible,
+        userInvocable: s.userInvocable,
+        commandVisible: false,
+        source: s.source,
+        bundled: false,
+        primaryEnv: s.primaryEnv,
+        homepage: s.homepage,
+        missing: s.missing,
+        filePath: s.filePath,
+        ...(s.pluginId ? { pluginId: s.pluginId } : {}),
+        ...(s.overriddenBy ? { overriddenBy: s.overriddenBy } : {}),
+        reasons: skillReasons(s),
+      })),
+    diagnostics: report.diagnostics,
+  };
+}
+
+function status(s: SkillStatus): string {
+  if (s.overriddenBy) return "↷ overridden";
+  if (s.disabled) return "⏸ disabled";
+  if (s.eligible) return "✓ ready";
+  return "△ needs setup";
+}
+
+function formatList(report: SkillsReport, flags: Flags): string {
+  const skills = report.skills.filter((s) => !flags.eligible || s.eligible);
+  const lines: string[] = [];
+  if (skills.length === 0) {
+    lines.push(flags.eligible ? "No eligible skills. Run `openclaw skills list` to see all skills and why they are not active." : `No skills found (looked in ${report.workspaceDir}/skills, ${report.managedSkillsDir} and the other skill folders).`);
+  } else {
+    const ready = report.skills.filter((s) => s.eligible).length;
+    const total = report.skills.filter((s) => !s.overriddenBy).length;
+    lines.push(`Skills (${ready}/${total} ready) for workspace ${report.workspaceDir}`);
+    const nameWidth = Math.min(28, Math.max(...skills.map((s) => s.name.length)));
+    for (const s of skills) {
+      const where = s.pluginId ? `${s.source}, plugin ${s.pluginId}` : s.source;
+      const desc = s.description.replace(/\s+/g, " ");
+      lines.push(`  ${status(s).padEnd(13)} ${s.name.padEnd(nameWidth)}  ${desc.length > 70 ? `${desc.slice(0, 67)}...` : desc}  [${where}]`);
+      if (flags.verbose) lines.push(`      ${s.filePath}`);
+      for (const reason of skillReasons(s)) lines.push(`      ${reason}`);
+    }
+  }
+  if (report.diagnostics.length > 0) {
+    lines.push("", "Not loaded:");
+    for (const d of report.diagnostics) lines.push(`  ${d.path}: ${d.message}`);
+  }
+  return lines.join("\n");
+}
+
+const REQUIREMENTS = [
+  ["bins", "Binaries"],
+  ["anyBins", "Any binaries"],
+  ["env", "Environment"],
+  ["config", "Config"],
+  ["os", "OS"],
+] as const;
+
+function formatInfo(s: SkillStatus, shadowed: SkillStatus[]): string {
+  const lines = [`${s.emoji ? `${s.emoji} ` : ""}${s.name} ${status(s)}`, "", s.description, "", "Details:"];
+  lines.push(`  Source: ${s.source}${s.pluginId ? ` (plugin ${s.pluginId})` : ""}`);
+  lines.push(`  Path: ${s.filePath}`);
+  if (s.skillKey !== s.name) lines.push(`  Config key: skills.entries.${s.skillKey}`);
+  if (s.homepage) lines.push(`  Homepage: ${s.homepage}`);
+  lines.push(`  Visible to model: ${s.modelVisible ? "yes" : "no"}`);
+  if (s.always) lines.push("  Always: yes (requirements other than os are not checked)");
+  if (s.primaryEnv) lines.push(`  Primary env: ${s.primaryEnv}`);
+  for (const o of shadowed) lines.push(`  Overrides: ${o.filePath} (${o.source})`);
+  const groups = REQUIREMENTS.filter(([k]) => s.requirements[k].length > 0);
+  if (groups.length > 0) {
+    lines.push("", "Requirements:");
+    for (const [key, label] of groups) {
+      const required = s.requirements[key];
+      const missing = s.missing[key];
+      const text =
+        key === "anyBins" || key === "os"
+          ? `${missing.length ? "✗" : "✓"} (${key === "anyBins" ? "any of: " : ""}${required.join(", ")})`
+          : required.map((r) => `${missing.includes(r) ? "✗" : "✓"} ${r}`).join(", ");
+      lines.push(`  ${label}: ${text}`);
+    }
+  }
+  const reasons = skillReasons(s);
+  if (reasons.length > 0) {
+    lines.push("", s.eligible ? "Note:" : "Why it is not active:");
+    for (const r of reasons) lines.push(`  - ${r}`);
+  }
+  if (s.primaryEnv && s.missing.env.includes(s.primaryEnv)) {
+    lines.push("", "API key setup:", `  openclaw config set skills.entries.${s.skillKey}.apiKey YOUR_KEY`);
+  }
+  return lines.join("\n");
+}
