@@ -69,6 +69,19 @@ test.skipIf(!works)("a sandboxed command's background children die on timeout", 
   expect(findProcesses(`sleep ${marker}`)).toEqual([]);
 });
 
+test.skipIf(!works)("inside the sandbox an active skill's folder under the state dir is readable, read-only, and the rest of the state dir stays hidden", async () => {
+  const skillDir = path.join(dirs.stateDir, "skills", "weather");
+  await Bun.write(path.join(skillDir, "SKILL.md"), "---\nname: weather\ndescription: d\n---\nskill body");
+  const { tools } = sandboxed();
+  const ctx = { ...context(dirs.workspace), readRoots: [skillDir] };
+  const read = await invokeTool(tools, "exec", { command: `cat ${path.join(skillDir, "SKILL.md")}` }, ctx);
+  expect(read.content).toContain("skill body");
+  const write = await invokeTool(tools, "exec", { command: `touch ${path.join(skillDir, "x")} 2>&1; echo rc=$?` }, ctx);
+  expect(write.content).toContain("rc=1");
+  const secret = await invokeTool(tools, "exec", { command: `cat ${path.join(dirs.stateDir, "openclaw.json")}` }, ctx);
+  expect(secret.content).not.toContain("secret-token");
+});
+
 test("bwrap mode fails clearly when bubblewrap is missing", () => {
   expect(() => planSandbox("bwrap", { bwrapPath: null })).toThrow(/bwrap is not installed.*tools\.exec\.sandbox/);
 });

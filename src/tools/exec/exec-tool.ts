@@ -59,7 +59,7 @@ export function createExecTool(options: ExecToolOptions): Tool<typeof params> {
       if (plan.kind === "bwrap") {
         env.HOME = workspace;
         env.TMPDIR = "/tmp";
-        argv = [plan.bwrapPath ?? "bwrap", ...bwrapArgs({ workspace, stateDir: options.stateDir, cwd, allowNetwork: options.allowNetwork ?? false }), ...argv];
+        argv = [plan.bwrapPath ?? "bwrap", ...bwrapArgs({ workspace, stateDir: options.stateDir, cwd, allowNetwork: options.allowNetwork ?? false, readOnly: ctx.readRoots }), ...argv];
       }
       const limits = { cpuSeconds: Math.ceil(timeoutSec), fileSizeBytes: 1024 ** 3, nproc: 4096, nofile: 4096, ...options.limits };
       argv = [...prlimitArgs(limits), ...argv];

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, readlinkSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { ToolError } from "../errors.ts";
 
@@ -54,11 +54,11 @@ function isInside(root: string, target: string): boolean {
 }
 
 /**
- * bwrap arguments: the system read-only, the workspace read-write, a private /tmp, new namespaces (no
- * network unless `allowNetwork`). The state dir is never mounted; if it lies inside a mounted path it is
- * hidden under an empty tmpfs.
+ * bwrap arguments: the system read-only, the workspace read-write, `readOnly` folders read-only, a private /tmp,
+ * new namespaces (no network unless `allowNetwork`). The state dir is never mounted (only `readOnly` folders inside
+ * it, e.g. managed skills); if it lies inside a mounted path it is hidden under an empty tmpfs.
  */
-export function bwrapArgs(opts: { workspace: string; stateDir: string; cwd: string; allowNetwork: boolean }): string[] {
+export function bwrapArgs(opts: { workspace: string; stateDir: string; cwd: string; allowNetwork: boolean; readOnly?: readonly string[] }): string[] {
   const args = ["--die-with-parent", "--new-session", "--unshare-all"];
   if (opts.allowNetwork) args.push("--share-net");
   const mounted: string[] = [];
@@ -77,6 +77,11 @@ export function bwrapArgs(opts: { workspace: string; stateDir: string; cwd: stri
   if (mounted.some((dir) => isInside(dir, state))) args.push("--tmpfs", state);
   args.push("--bind", opts.workspace, opts.workspace);
   if (isInside(opts.workspace, state) && state !== opts.workspace) args.push("--tmpfs", state);
+  // Extra read-only folders (the active skills', even under the hidden state dir) at the paths the model was given.
+  for (const dir of opts.readOnly ?? []) {
+    if (isInside(opts.workspace, dir) || !existsSync(dir)) continue;
+    args.push("--ro-bind", realpathSync(dir), path.resolve(dir));
+  }
   args.push("--chdir", opts.cwd);
   return args;
 }
