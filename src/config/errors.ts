@@ -1,7 +1,7 @@
 import { CodedError } from "../errors.ts";
 
 /** What went wrong with a config, as a closed set: branch on `code`, never on the message. */
-export type ConfigErrorCode = "io" | "parse" | "include" | "env" | "invalid";
+export type ConfigErrorCode = "io" | "parse" | "include" | "env" | "invalid" | "secret";
 
 export interface ConfigIssue {
   /** Dotted key path, e.g. `gateway.port`. */

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError, formatPath, type ConfigIssue } from "./errors.ts";
 import { configSchema, type Config } from "./schema.ts";
+import { rememberSecretPaths, resolveSecretRefs } from "./secrets.ts";
 import { describeUnknownKey, findUnknownKeys, type UnknownKey } from "./unknown-keys.ts";
 
 export interface LoadedConfig {
@@ -36,10 +37,14 @@ export function readRawConfig(path: string): Record<string, unknown> {
   return raw;
 }
 
-/** Resolves `$include` (relative to `path`) and `${VAR}`, then validates. Throws `ConfigError`. */
+/** Resolves `$include` (relative to `path`), `${VAR}` and SecretRefs, then validates. Throws `ConfigError`. */
 export function resolveConfig(raw: unknown, path: string, options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
   const included = resolveIncludes(raw, path, [path], 0);
-  return validateConfig(substituteEnv(included, options.env ?? process.env, []), path);
+  const secrets = resolveSecretRefs(substituteEnv(included, env, []), { env });
+  const loaded = validateConfig(secrets.value, path);
+  rememberSecretPaths(loaded.config, secrets.paths);
+  return loaded;
 }
 
 /** Validates an already-resolved config object (also used by `config.set` before writing). */

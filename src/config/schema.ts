@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { secretsSchema } from "./secrets-schema.ts";
 
 /**
  * The one source of truth for the config keys this gateway implements, with OpenClaw's names.
@@ -238,6 +239,7 @@ export const configSchema = z.object({
         .optional(),
     })
     .optional(),
+  secrets: secretsSchema.optional(),
 });
 
 /** The config as written by the user (every key optional). */

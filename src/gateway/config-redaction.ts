@@ -1,5 +1,6 @@
 import JSON5 from "json5";
-import { redactRaw, redactSecrets } from "../config/redact.ts";
+import { redactRaw, redactSecrets, REDACTED } from "../config/redact.ts";
+import { setPath } from "../config/write.ts";
 
 /** The file parsed as written (no `${VAR}` or includes), or undefined when it does not parse. */
 export function readParsed(text: string): unknown {
@@ -21,4 +22,11 @@ export function redactConfigFile<T extends { raw: string; config: unknown }>(fil
   redactSecrets(parsed, found);
   const raw = parsed === undefined ? "" : redactRaw(file.raw, found);
   return { ...file, config, raw, redacted: true };
+}
+
+/** The config with every value that came from a SecretRef replaced by `__OPENCLAW_REDACTED__` (for every caller). */
+export function hideResolvedSecrets<T>(config: T, paths: string[]): T {
+  let out: unknown = config;
+  for (const path of paths) out = setPath(out, path, REDACTED);
+  return out as T;
 }

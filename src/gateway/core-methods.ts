@@ -10,7 +10,8 @@ import { VERSION } from "../version.ts";
 import type { Gateway } from "./create.ts";
 import { GatewayError } from "./errors.ts";
 import { hasScope } from "./methods.ts";
-import { redactConfigFile, readParsed } from "./config-redaction.ts";
+import { hideResolvedSecrets, redactConfigFile, readParsed } from "./config-redaction.ts";
+import { secretPathsOf } from "../config/secrets.ts";
 
 /** `health`, `status` and the `config.*` methods. */
 export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<string, unknown> = () => ({}), extraHealth: () => Record<string, unknown> = () => ({})) {
@@ -44,7 +45,8 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     handler: (_params, ctx) => {
       const exists = existsSync(paths.configPath);
       const text = exists ? readFileSync(paths.configPath, "utf8") : "";
-      const full = { path: paths.configPath, exists, raw: text, hash: hash(text), config: gateway.config };
+      // Values resolved from SecretRefs are not in the file; they stay out of every answer.
+      const full = { path: paths.configPath, exists, raw: text, hash: hash(text), config: hideResolvedSecrets(gateway.config, secretPathsOf(gateway.config)) };
       return hasScope(ctx.scopes, "operator.admin") ? full : redactConfigFile(full, readParsed(text));
     },
   });
