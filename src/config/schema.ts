@@ -177,6 +177,9 @@ export const configSchema = z.object({
       enabled: z.boolean().optional(),
       token: z.string().optional(),
       path: z.string().optional(),
+      defaultSessionKey: z.string().optional(),
+      allowRequestSessionKey: z.boolean().optional(),
+      allowedSessionKeyPrefixes: z.array(z.string()).optional(),
       mappings: z
         .array(
           z.object({

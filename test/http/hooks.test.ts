@@ -30,8 +30,48 @@ test("POST /hooks/agent with a bearer token starts a run in a new hook session",
 
 test("the x-openclaw-token header is accepted too", async () => {
   const api = await setup();
-  const res = await post(`${api.url}/hooks/agent`, { message: "hi", sessionKey: "hook:fixed" }, { ...json, "x-openclaw-token": HOOK_TOKEN });
-  expect(((await res.json()) as HookReply).sessionKey).toBe("hook:fixed");
+  const res = await post(`${api.url}/hooks/agent`, { message: "hi" }, { ...json, "x-openclaw-token": HOOK_TOKEN });
+  expect(res.status).toBe(200);
+});
+
+test("a sessionKey in a hook request is refused unless hooks.allowRequestSessionKey is true", async () => {
+  const api = await setup();
+  const res = await post(`${api.url}/hooks/agent`, { message: "what was the secret?", sessionKey: "agent:main:main", waitForCompletion: true }, bearer);
+  expect(res.status).toBe(400);
+  const body = (await res.json()) as HookReply;
+  expect(body.error?.code).toBe("session_key_refused");
+  expect(body.error?.message).toContain("hooks.allowRequestSessionKey");
+  expect(api.store.get("agent:main:main")).toBeUndefined();
+});
+
+test("with allowRequestSessionKey, a request key must start with an allowed prefix", async () => {
+  const api = await setup({ allowRequestSessionKey: true, allowedSessionKeyPrefixes: ["hook:"] });
+  const ok = await post(`${api.url}/hooks/agent`, { message: "hi", sessionKey: "HOOK:fixed" }, bearer);
+  expect(((await ok.json()) as HookReply).sessionKey).toBe("HOOK:fixed");
+  const refused = await post(`${api.url}/hooks/agent`, { message: "hi", sessionKey: "agent:main:main" }, bearer);
+  expect(refused.status).toBe(400);
+  expect(((await refused.json()) as HookReply).error?.message).toContain("allowed prefix");
+});
+
+test("allowRequestSessionKey without a prefix list still refuses request keys", async () => {
+  const api = await setup({ allowRequestSessionKey: true });
+  const res = await post(`${api.url}/hooks/agent`, { message: "hi", sessionKey: "hook:x" }, bearer);
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as HookReply).error?.message).toContain("hooks.allowedSessionKeyPrefixes");
+});
+
+test("hooks.defaultSessionKey is used when a hook names no session", async () => {
+  const api = await setup({ defaultSessionKey: "hook:ingress" });
+  const res = await post(`${api.url}/hooks/agent`, { message: "hi" }, bearer);
+  expect(((await res.json()) as HookReply).sessionKey).toBe("hook:ingress");
+});
+
+test("a mapping's fixed session key needs no opt-in, but one rendered from the payload does", async () => {
+  const api = await setup({ mappings: [{ match: { path: "fixed" }, messageTemplate: "x", sessionKey: "hook:fixed" }, { match: { path: "templated" }, messageTemplate: "x", sessionKey: "{{target}}" }] });
+  expect(((await (await post(`${api.url}/hooks/fixed`, {}, bearer)).json()) as HookReply).sessionKey).toBe("hook:fixed");
+  const res = await post(`${api.url}/hooks/templated`, { target: "agent:main:main" }, bearer);
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as HookReply).error?.code).toBe("session_key_refused");
 });
 
 test("a wrong or missing hook token is a 401", async () => {
@@ -94,7 +134,11 @@ test("wake next-heartbeat is recorded durably for the heartbeat", async () => {
 });
 
 test("a mapped hook fills its message template from the JSON body", async () => {
-  const api = await setup({ mappings: [{ match: { path: "github" }, messageTemplate: "New issue {{issue.number}}: {{issue.title}} by {{sender.login}}", sessionKey: "hook:github:{{issue.number}}" }] });
+  const api = await setup({
+    allowRequestSessionKey: true,
+    allowedSessionKeyPrefixes: ["hook:github:"],
+    mappings: [{ match: { path: "github" }, messageTemplate: "New issue {{issue.number}}: {{issue.title}} by {{sender.login}}", sessionKey: "hook:github:{{issue.number}}" }],
+  });
   const res = await post(`${api.url}/hooks/github?wait=1`, { issue: { number: 7, title: "Crash on start" }, sender: { login: "ada" } }, bearer);
   const body = (await res.json()) as HookReply;
   expect(body.ok).toBe(true);

@@ -2,12 +2,13 @@ import { join } from "node:path";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import type { Config } from "../../config/schema.ts";
-import { defaultAgentId, hasAgent, hookSessionKey, mainSessionKey, normalizeAgentId } from "../../routing/index.ts";
+import { defaultAgentId, hasAgent, mainSessionKey, normalizeAgentId } from "../../routing/index.ts";
 import { openStateDatabase, SessionError, type SessionOrigin } from "../../sessions/index.ts";
 import { readJson } from "../openai/body.ts";
 import type { HttpApiDeps } from "../openai/deps.ts";
 import { statusForRunError } from "../openai/errors.ts";
 import { checkHookToken, createHookFailureWindow } from "./guard.ts";
+import { resolveHookSessionKey, type HookKeySource } from "./session-policy.ts";
 import { renderTemplate } from "./template.ts";
 import { createWakeInbox, type WakeInbox } from "./wake-inbox.ts";
 
@@ -31,7 +32,7 @@ const agentSchema = z.object({
   timeoutSeconds: z.number().positive().optional(),
   waitForCompletion: z.boolean().optional(),
 });
-type AgentHook = z.infer<typeof agentSchema>;
+type AgentHook = z.infer<typeof agentSchema> & { keySource?: HookKeySource };
 const anyJson = z.unknown();
 
 const fail = (status: number, code: string, message: string, headers?: Record<string, string>) =>
@@ -103,7 +104,9 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
   async function runAgentHook(c: Context, config: Config, hook: AgentHook): Promise<Response> {
     const agentId = hook.agentId ? normalizeAgentId(hook.agentId) : defaultAgentId(config);
     if (!hasAgent(config, agentId)) return fail(404, "unknown_agent", `No agent "${agentId}" is configured: fix agentId or add agents.entries.${agentId}.`);
-    const sessionKey = hook.sessionKey?.trim() || hookSessionKey();
+    const decision = resolveHookSessionKey(config.hooks ?? {}, hook.sessionKey, hook.keySource ?? "request");
+    if (!decision.ok) return fail(400, "session_key_refused", decision.message);
+    const sessionKey = decision.sessionKey;
     // `deliver` (default true) sends the answer to `channel`/`to` as well; without it the answer stays in the session.
     const origin: SessionOrigin = hook.deliver !== false && hook.channel && hook.to ? { channel: hook.channel, peerId: hook.to } : { channel: "hook" };
     // `model` (`provider/model`) is for this run only; the agent's fallbacks still follow it.
@@ -138,6 +141,8 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
       name: mapping.name ?? name,
       agentId: mapping.agentId,
       sessionKey: mapping.sessionKey ? renderTemplate(mapping.sessionKey, body.value) || undefined : undefined,
+      // A key rendered from the payload is the caller's choice; a fixed one is the operator's.
+      keySource: mapping.sessionKey?.includes("{{") ? "request" : "mapping",
       deliver: mapping.deliver,
       channel: mapping.channel,
       to: mapping.to,
