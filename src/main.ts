@@ -118,8 +118,15 @@ export async function startGateway(options: StartOptions) {
   });
   const stopBridge = chatEvents.bridgeSessionEvents(queue, gateway.hub);
 
+  // exec's confinement, said once at start-up (loudly when it runs on the host); probed after ready, off the start path.
+  let execInfo: { config: Config; report: import("./tools/index.ts").ExecReport } | undefined;
+  const execStatus = () => {
+    if (!toolsFor(routing.defaultAgentId(config())).some((t) => t.name === "exec")) return undefined;
+    if (execInfo?.config !== config()) execInfo = { config: config(), report: tools.execReport(config()) };
+    return execInfo.report;
+  };
   const interop = (await import("./gateway/interop/index.ts")).registerInteropMethods(gateway, { sessionsPath: join(paths.stateDir, "state.db"), sessions: store, channels: () => channels?.manager.status() ?? [] });
-  registerCoreMethods(gateway, () => ({ ...interop.status(), channels: channels?.manager.status() ?? [], modelsWithoutTools: runner.toolSupport.list() }), interop.health);
+  registerCoreMethods(gateway, () => ({ ...interop.status(), channels: channels?.manager.status() ?? [], modelsWithoutTools: runner.toolSupport.list(), exec: execStatus() }), interop.health);
   chat.registerChatMethods(gateway, {
     queue,
     store,
@@ -143,6 +150,11 @@ export async function startGateway(options: StartOptions) {
   const recovered = queue.recover();
   if (recovered.resumed + recovered.queued > 0) log.info(`resumed ${recovered.resumed} interrupted and ${recovered.queued} queued runs`);
   gateway.markReady();
+  setTimeout(() => {
+    const report = execStatus();
+    if (report?.warning) log.warn(report.warning);
+    if (report) log.info(report.limitsText);
+  }, 0).unref();
   void channels?.manager.start().catch((error) => log.error(`channels failed to start: ${(error as Error).message}`));
 
   const stop = gateway.stop;

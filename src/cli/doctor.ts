@@ -64,8 +64,10 @@ export async function runDoctor(args: { json?: boolean }, io: CliIo): Promise<nu
   const vec = checkVec();
   add(vec.ok ? "ok" : "warn", vec.ok ? `sqlite-vec ${vec.version} loads (vector memory search available).` : `sqlite-vec does not load (${vec.error}); memory search falls back to keywords.`);
 
-  const bwrap = ["/usr/bin/bwrap", "/bin/bwrap"].some((p) => existsSync(p));
-  add(bwrap ? "ok" : "warn", bwrap ? "bubblewrap found: exec runs sandboxed (tools.exec.sandbox auto)." : "bubblewrap (bwrap) not found: exec runs unsandboxed; install it (apt-get install bubblewrap).");
+  const { execReport } = await import("../tools/exec/report.ts");
+  const exec = execReport(loaded?.config ?? {});
+  add(exec.warning ? "warn" : "ok", exec.warning ?? "exec runs in the bubblewrap sandbox (the state dir is not mounted).");
+  add(exec.limits === "cgroup-v1" || exec.limits === "cgroup-v2" || exec.limits === "systemd-run" ? "ok" : "warn", exec.limitsText);
 
   add("ok", "Differences from OpenClaw: device-signature pairing for WS clients, trusted-proxy auth and Tailscale serve are not implemented; OpenClaw's CLI token-only connect works.");
 

@@ -212,6 +212,10 @@ export const configSchema = z.object({
           timeoutSec: z.number().int().positive().optional(),
           yieldMs: z.number().int().nonnegative().optional(),
           allowNetwork: z.boolean().optional(),
+          /** Memory cap per exec call, docker notation ("1g", "512m") or bytes (default 1 GiB). */
+          memory: z.union([z.string().regex(/^\s*\d+(\.\d+)?\s*[kmgtKMGT]?[iI]?[bB]?\s*$/, 'a size such as "1g" or "512m"'), z.number().int().positive()]).optional(),
+          /** Most processes per exec call (default 256). */
+          pidsLimit: z.number().int().positive().optional(),
         })
         .optional(),
       web: z.object({ fetch: z.object({ allowPrivateNetwork: z.boolean().optional(), maxChars: z.number().int().positive().optional() }).optional() }).optional(),

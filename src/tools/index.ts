@@ -7,3 +7,4 @@ export { resolveWorkspacePath } from "./fs/paths.ts";
 export { JobRegistry, type Job } from "./exec/jobs.ts";
 export { filterTools, applyToolPolicy, applyHttpToolPolicy, TOOL_PROFILES, type ToolPolicy, type ToolProfile } from "./policy.ts";
 export { createMessageTool, type MessageSender, type MessageRequest } from "./message/message-tool.ts";
+export { execReport, type ExecReport } from "./exec/report.ts";

@@ -3,6 +3,7 @@ import { createApplyPatchTool } from "./apply-patch/apply-patch-tool.ts";
 import { createExecTool } from "./exec/exec-tool.ts";
 import { JobRegistry } from "./exec/jobs.ts";
 import { createProcessTool } from "./exec/process-tool.ts";
+import { parseByteSize, type LimitMechanism } from "./exec/limits.ts";
 import type { ExecLimits, SandboxDeps } from "./exec/sandbox.ts";
 import { createEditTool } from "./fs/edit-tool.ts";
 import { createReadTool } from "./fs/read-tool.ts";
@@ -22,7 +23,7 @@ export interface ToolsetOptions {
   /** Aborting it kills every background job (shutdown). */
   signal?: AbortSignal;
   /** Overrides for tests and embedders. */
-  exec?: { limits?: ExecLimits; sandboxDeps?: SandboxDeps; maxOutputChars?: number };
+  exec?: { limits?: ExecLimits; sandboxDeps?: SandboxDeps; maxOutputChars?: number; limitMechanism?: LimitMechanism };
   webFetch?: Pick<WebFetchOptions, "lookup" | "fetch" | "timeoutMs" | "maxBytes">;
   /** Adds the `message` tool, sending through the gateway's channels. */
   message?: MessageSender;
@@ -53,6 +54,11 @@ export function createToolset(options: ToolsetOptions): Toolset {
       yieldMs: execConfig?.yieldMs,
       maxOutputChars,
       limits: options.exec?.limits,
+      resourceLimits: {
+        ...(execConfig?.memory !== undefined ? { memoryBytes: parseByteSize(execConfig.memory) } : {}),
+        ...(execConfig?.pidsLimit !== undefined ? { pids: execConfig.pidsLimit } : {}),
+      },
+      limitMechanism: options.exec?.limitMechanism,
       sandboxDeps: options.exec?.sandboxDeps,
     }) as Tool,
     createProcessTool({ jobs, maxOutputChars }) as Tool,

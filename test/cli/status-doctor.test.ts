@@ -112,3 +112,17 @@ test("doctor with --dev says the gateway would listen on port 19001", async () =
   expect(c.stdout()).toContain("Gateway would listen on 127.0.0.1:19001");
   expect(c.stdout()).toContain(`${t.home}/.openclaw-dev/openclaw.json`);
 });
+
+test("doctor says which mechanism holds exec's memory and process limits", async () => {
+  const t = install({ tools: { exec: { memory: "512m", pidsLimit: 64 } } });
+  const c = t.io();
+  await runDoctor({}, c.io);
+  expect(c.stdout()).toMatch(/exec limits: .*(512 MiB)/);
+});
+
+test("doctor warns loudly when exec has no sandbox", async () => {
+  const t = install({ tools: { exec: { sandbox: "off" } } });
+  const c = t.io();
+  await runDoctor({}, c.io);
+  expect(c.stdout()).toContain("! exec runs commands on the host with no sandbox");
+});

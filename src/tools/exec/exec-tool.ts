@@ -6,6 +6,8 @@ import { resolveWorkspacePath } from "../fs/paths.ts";
 import type { Tool, ToolResult } from "../types.ts";
 import { buildExecEnv } from "./env.ts";
 import type { Job, JobRegistry } from "./jobs.ts";
+import { detectHostIsolation, hostFallbackArgs, type HostIsolation } from "./host-fallback.ts";
+import { DEFAULT_RESOURCE_LIMITS, detectLimitMechanism, planLimits, type LimitMechanism, type ResourceLimits } from "./limits.ts";
 import { bwrapArgs, type ExecLimits, planSandbox, prlimitArgs, type SandboxDeps, type SandboxMode, type SandboxPlan } from "./sandbox.ts";
 
 export interface ExecToolOptions {
@@ -22,7 +24,25 @@ export interface ExecToolOptions {
   /** Most output chars returned per call (default 30 000); jobs keep up to 1 MB. */
   maxOutputChars?: number;
   limits?: ExecLimits;
+  /** Memory and process caps per call (default 1 GiB, 256 processes). */
+  resourceLimits?: Partial<ResourceLimits>;
+  /** How the caps are enforced (default: detected once per process, see `detectLimitMechanism`). */
+  limitMechanism?: LimitMechanism;
   sandboxDeps?: SandboxDeps;
+  /** How the host fallback hides the state dir (default: detected once per process). */
+  hostIsolation?: HostIsolation;
+}
+
+let isolation: HostIsolation | undefined;
+/** Whether commands run without bubblewrap can have the state dir hidden here, detected on first use. */
+export function execHostIsolation(): HostIsolation {
+  return (isolation ??= detectHostIsolation());
+}
+
+let detected: LimitMechanism | undefined;
+/** The machine's limit mechanism, detected on first use and kept for the process. */
+export function execLimitMechanism(): LimitMechanism {
+  return (detected ??= detectLimitMechanism());
 }
 
 const params = z.object({
@@ -60,9 +80,18 @@ export function createExecTool(options: ExecToolOptions): Tool<typeof params> {
         env.HOME = workspace;
         env.TMPDIR = "/tmp";
         argv = [plan.bwrapPath ?? "bwrap", ...bwrapArgs({ workspace, stateDir: options.stateDir, cwd, allowNetwork: options.allowNetwork ?? false, readOnly: ctx.readRoots }), ...argv];
+      } else if (plan.note) {
+        // "auto" without bubblewrap: on the host, but with the state dir (tokens, keys, sessions) hidden where possible.
+        const host = options.hostIsolation ?? execHostIsolation();
+        if (host.kind === "unshare") argv = [...hostFallbackArgs(host, { stateDir: options.stateDir, workspace, cwd, readOnly: ctx.readRoots }), ...argv];
       }
-      const limits = { cpuSeconds: Math.ceil(timeoutSec), fileSizeBytes: 1024 ** 3, nproc: 4096, nofile: 4096, ...options.limits };
-      argv = [...prlimitArgs(limits), ...argv];
+      const caps: ResourceLimits = {
+        memoryBytes: options.resourceLimits?.memoryBytes ?? DEFAULT_RESOURCE_LIMITS.memoryBytes,
+        pids: options.resourceLimits?.pids ?? DEFAULT_RESOURCE_LIMITS.pids,
+      };
+      const capPlan = planLimits(options.limitMechanism ?? execLimitMechanism(), caps);
+      const limits = { cpuSeconds: Math.ceil(timeoutSec), fileSizeBytes: 1024 ** 3, nproc: 4096, nofile: 4096, addressSpaceBytes: capPlan.addressSpaceBytes, ...options.limits };
+      argv = [...capPlan.prefix, ...prlimitArgs(limits), ...argv];
 
       const job = options.jobs.start({
         argv,
@@ -74,6 +103,7 @@ export function createExecTool(options: ExecToolOptions): Tool<typeof params> {
         maxBufferChars: 1_000_000,
         onOutput: ctx.onUpdate ? (text) => ctx.onUpdate?.({ text }) : undefined,
       });
+      void job.done.then(capPlan.cleanup, capPlan.cleanup);
       const note = plan.note && !noteShown ? `[${plan.note}]\n` : "";
       noteShown ||= Boolean(plan.note);
       const details = { jobId: job.id, pid: job.pid, sandbox: plan.kind };
