@@ -20,14 +20,30 @@ export interface LogLine {
  * logged in one event-loop turn reach `write` together, joined by newlines, at the end of that turn (or at exit):
  * a busy gateway logs a line per run, and one write per line cost more than the line. `keep` is a ring.
  */
-export function createLogger(options: { level?: LogLevel; write?: (text: string) => void; keep?: number } = {}) {
-  const { level = "info", write = (text) => void process.stderr.write(`${text}\n`), keep = 1000 } = options;
+export function createLogger(
+  options: {
+    level?: LogLevel;
+    write?: (text: string) => void;
+    keep?: number;
+    /** Also receives each written line as one JSON object per line (`{time, level, message}\n`): the log file. */
+    file?: { path: string; write(text: string): void };
+    /** Applied to every message first (secrets out). */
+    redact?: (text: string) => string;
+  } = {},
+) {
+  const { level = "info", write = (text) => void process.stderr.write(`${text}\n`), keep = 1000, file, redact } = options;
   const recent: LogLine[] = [];
   let next = 0;
   let pending: string[] = [];
+  let pendingFile: string[] = [];
   let scheduled = false;
   const flush = () => {
     scheduled = false;
+    if (pendingFile.length > 0) {
+      const text = pendingFile.join("");
+      pendingFile = [];
+      file!.write(text);
+    }
     if (pending.length === 0) return;
     const text = pending.join("\n");
     pending = [];
@@ -35,7 +51,8 @@ export function createLogger(options: { level?: LogLevel; write?: (text: string)
   };
   let second = -1;
   let clock = "";
-  const emit = (lvl: Exclude<LogLevel, "silent">) => (message: string) => {
+  const emit = (lvl: Exclude<LogLevel, "silent">) => (raw: string) => {
+    const message = redact ? redact(raw) : raw;
     const line = { ts: Date.now(), level: lvl, message };
     if (recent.length < keep) recent.push(line);
     else recent[next] = line;
@@ -47,6 +64,7 @@ export function createLogger(options: { level?: LogLevel; write?: (text: string)
       clock = new Date(line.ts).toISOString().slice(11, 19);
     }
     pending.push(`${clock} ${lvl.padEnd(5)} ${message}`);
+    if (file) pendingFile.push(`${JSON.stringify({ time: new Date(line.ts).toISOString(), level: lvl, message })}\n`);
     if (pending.length >= 512) flush();
     else if (!scheduled) {
       scheduled = true;
@@ -69,6 +87,8 @@ export function createLogger(options: { level?: LogLevel; write?: (text: string)
     },
     /** Writes what is waiting now (before exiting). */
     flush,
+    /** The log file's path, when lines also go to one. */
+    file: file?.path,
   };
 }
 

@@ -134,10 +134,8 @@ export async function startGateway(options: StartOptions) {
     compaction: { settings: compactionSettings, summarise },
     listModels: async (signal) => registryFor(config()).listModels(signal),
   });
-  gateway.methods.register("logs.tail", {
-    scope: "operator.read",
-    handler: (params: { limit?: number }) => ({ lines: log.tail(Math.min(Number(params?.limit) || 200, 1000)) }),
-  });
+  const logs = await import("./logs/index.ts");
+  logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));
 
   const channels = await startChannels({ gateway, db, queue, store, config, log, env, plugins: options.channelPlugins });
   channelManager = channels.manager;

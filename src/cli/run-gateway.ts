@@ -13,7 +13,9 @@ export interface RunFlags {
 export async function runGatewayForeground(ctx: CliContext, loaded: LoadedConfig, flags: RunFlags, io: CliIo, signal: AbortSignal, onReady?: (url: string) => void): Promise<number> {
   const { startGateway } = await import("../main.ts");
   const level = (ctx.env.OPENCLAW_LOG_LEVEL as LogLevel | undefined) ?? loaded.config.logging?.level ?? "info";
-  const log = createLogger({ level, write: (line) => io.err(line) });
+  const { openLogFile, logFilePath, createRedactor, secretsOf } = await import("../logs/index.ts");
+  const file = openLogFile(logFilePath(loaded.config, ctx.paths, ctx.env), { maxBytes: loaded.config.logging?.maxFileBytes });
+  const log = createLogger({ level, write: (line) => io.err(line), file, redact: createRedactor(secretsOf(loaded.config, ctx.env)) });
   for (const warning of loaded.warnings) log.warn(warning);
   let gateway;
   try {

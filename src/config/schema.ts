@@ -221,7 +221,7 @@ export const configSchema = z.object({
       web: z.object({ fetch: z.object({ allowPrivateNetwork: z.boolean().optional(), maxChars: z.number().int().positive().optional() }).optional() }).optional(),
     })
     .optional(),
-  logging: z.object({ level: z.enum(["debug", "info", "warn", "error", "silent"]).optional(), file: z.string().optional() }).optional(),
+  logging: z.object({ level: z.enum(["debug", "info", "warn", "error", "silent"]).optional(), file: z.string().optional(), maxFileBytes: z.number().int().positive().optional() }).optional(),
   skills: z
     .object({
       load: z.object({ extraDirs: z.array(z.string()).optional(), allowSymlinkTargets: z.array(z.string()).optional() }).optional(),

@@ -15,8 +15,17 @@ function time(ts: number | string): string {
   return Number.isNaN(d.getTime()) ? String(ts) : d.toLocaleTimeString(undefined, { hour12: false });
 }
 
+/** A log file line: `{"time","level","message"}` JSON, or plain text from another writer. */
+function parseLine(raw: string): LogLine {
+  try {
+    const entry = JSON.parse(raw) as { time?: string; level?: string; message?: string };
+    if (typeof entry.message === "string") return { ts: entry.time ?? "", level: entry.level ?? "info", message: entry.message };
+  } catch {}
+  return { ts: "", level: "info", message: raw };
+}
+
 export function LogsPage() {
-  const logs = useLoader(() => call<{ lines: LogLine[] }>("logs.tail", { limit: 500 }).then((r) => r.lines));
+  const logs = useLoader(() => call<{ lines: string[] }>("logs.tail", { limit: 500 }).then((r) => r.lines.map(parseLine)));
   const [level, setLevel] = useState<(typeof LEVELS)[number]>("all");
   const [follow, setFollow] = useState(false);
   const boxRef = useRef<HTMLDivElement>(null);
