@@ -13,8 +13,10 @@ export interface StartOptions {
   env: Record<string, string | undefined>;
   log: GatewayLogger;
   flags?: { port?: number; bind?: GatewaySettings["bind"] };
-  /** Channel plugins by name; default the built-in ones (tests may pass their own loaders). */
+  /** Channel plugins by name, over those the plugin registry provides (tests may pass their own loaders). */
   channelPlugins?: Record<string, () => Promise<unknown>>;
+  /** The plugins built into the binary; default `plugins/index.ts`. */
+  bundledPlugins?: import("./plugin-sdk/types.ts").BundledPlugin[];
 }
 
 /** Builds every part the config asks for, registers their methods and routes, and starts listening. */
@@ -37,6 +39,15 @@ export async function startGateway(options: StartOptions) {
   const gateway = createGateway({ ...options, events: chatEvents.CHAT_EVENTS });
   const config = (): Config => gateway.config;
 
+  // Plugins: bundled and from disk, into one registry every other part reads.
+  const plugins = await (await import("./plugins/runtime.ts")).startPlugins({
+    config: config(),
+    paths,
+    log,
+    bundled: options.bundledPlugins ?? (await import("../plugins/index.ts")).bundledPlugins,
+    workspace: routing.resolveAgent(config(), routing.defaultAgentId(config()), { stateDir: paths.stateDir, env }).workspace,
+  });
+
   // Sessions: one state.db (WAL) shared by the session store and the pairing store.
   const db = sessions.openStateDatabase(join(paths.stateDir, "state.db"));
   const store = sessions.createSessionStore({ db });
@@ -44,7 +55,7 @@ export async function startGateway(options: StartOptions) {
   // Providers: one registry per config object, shared by the runner and models.list.
   let registry: { config: Config; value: ReturnType<typeof providers.createProviderRegistry> } | undefined;
   const registryFor = (c: Config) => {
-    if (registry?.config !== c) registry = { config: c, value: providers.createProviderRegistry({ config: c, env }) };
+    if (registry?.config !== c) registry = { config: c, value: providers.createProviderRegistry({ config: c, env, apis: plugins.apis }) };
     return registry.value;
   };
 
@@ -74,7 +85,8 @@ export async function startGateway(options: StartOptions) {
     const set = entry.set;
     // The message tool only where a channel is configured: without one it is noise in the prompt.
     const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
-    return tools.applyToolPolicy(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message"), config(), agentId);
+    const core = tools.applyToolPolicy(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message"), config(), agentId);
+    return plugins.toolSurface(core, config(), { agentId, workspaceDir: agentInfo.workspace });
   };
 
   const runner = agent.createAgentRunner({
@@ -84,6 +96,7 @@ export async function startGateway(options: StartOptions) {
     tools: (request) => (request.maxSteps === 1 ? [] : toolsFor(request.agentId ?? routing.defaultAgentId(config()))),
     paths,
     logger: { info: (m, d) => log.info(d ? `${m} ${JSON.stringify(d)}` : m), warn: (m, d) => log.warn(d ? `${m} ${JSON.stringify(d)}` : m) },
+    hooks: plugins.runHooks,
   });
 
   const summarise: import("./sessions/index.ts").Summarise = async (messages, signal, options) => {
@@ -137,16 +150,18 @@ export async function startGateway(options: StartOptions) {
   const logs = await import("./logs/index.ts");
   logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));
 
-  const channels = await startChannels({ gateway, db, queue, store, config, log, env, plugins: options.channelPlugins });
+  const channels = await startChannels({ gateway, db, queue, store, config, log, env, plugins: { ...plugins.channelLoaders(), ...options.channelPlugins }, hooks: plugins.registry.hooks });
   channelManager = channels.manager;
 
   const stopIdleGc = collectWhenIdle(gateway.app, queue);
   // http-api: mount here
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner, tools: toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });
+  const pluginRuntime = plugins.attach(gateway);
   mountControlUi(gateway.app, getUiAsset);
   gateway.listen();
   const recovered = queue.recover();
   if (recovered.resumed + recovered.queued > 0) log.info(`resumed ${recovered.resumed} interrupted and ${recovered.queued} queued runs`);
+  await pluginRuntime.start(gateway.port);
   gateway.markReady();
   setTimeout(() => {
     const report = execStatus();
@@ -161,7 +176,9 @@ export async function startGateway(options: StartOptions) {
     store,
     runner,
     channels: channels?.manager,
+    plugins: plugins.registry,
     async stop() {
+      await pluginRuntime.stop();
       await channels?.close();
       await stop();
       await queue.close();
@@ -219,6 +236,7 @@ async function startChannels(deps: {
   log: GatewayLogger;
   env: Record<string, string | undefined>;
   plugins?: Record<string, () => Promise<unknown>>;
+  hooks: import("./plugins/hooks.ts").HookRunner;
 }) {
   const [{ createChannelManager, createPairingStore, createChannelMethods, ChannelError }, { createChannelBridge }, { GatewayError }, { hasScope }] = await Promise.all([
     import("./channels/index.ts"),
@@ -229,7 +247,7 @@ async function startChannels(deps: {
   const { gateway, log } = deps;
   const pairing = createPairingStore(deps.db);
   let manager: import("./channels/index.ts").ChannelManager | undefined;
-  const bridge = createChannelBridge({ config: deps.config, queue: deps.queue, store: deps.store, log, manager: () => manager });
+  const bridge = createChannelBridge({ config: deps.config, queue: deps.queue, store: deps.store, log, manager: () => manager, hooks: deps.hooks });
   manager = createChannelManager({
     channels: () => deps.config().channels as Record<string, Record<string, unknown> | undefined> | undefined,
     stateDir: gateway.paths.stateDir,
@@ -238,6 +256,7 @@ async function startChannels(deps: {
     onMessage: bridge.onMessage,
     plugins: deps.plugins as never,
     log,
+    beforeSend: deps.hooks.has("message_sending") ? (channel, target, message) => deps.hooks.outgoing(channel, target, message) : undefined,
   });
   const scopes: Record<string, import("./protocol/frames.ts").Scope> = {
     "pairing.list": "operator.pairing",

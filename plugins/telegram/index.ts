@@ -2,8 +2,8 @@ import { Api, GrammyError } from "grammy";
 import { sig } from "./signal.ts";
 import type { Message, Update } from "@grammyjs/types";
 import { join } from "node:path";
-import { ChannelError } from "../../src/channels/errors.ts";
-import type { Channel, ChannelCreateOptions, ChannelPlugin, ChannelRuntimeStatus, InboundMedia } from "../../src/channels/types.ts";
+import { accessConfigShape, ChannelError, defineChannelPluginEntry, withAccounts, z } from "openclaw/plugin-sdk";
+import type { Channel, ChannelCreateOptions, ChannelPlugin, ChannelRuntimeStatus, InboundMedia } from "openclaw/plugin-sdk";
 import { downloadFile } from "./media.ts";
 import { normalizeMessage, type BotIdentity } from "./normalize.ts";
 import { editMessageText, sendMessage, sendTyping } from "./outbound.ts";
@@ -27,6 +27,7 @@ export function createTelegramChannel(options: ChannelCreateOptions): Channel {
   const limit = typeof config.textChunkLimit === "number" ? Math.min(config.textChunkLimit, TELEGRAM_TEXT_LIMIT) : TELEGRAM_TEXT_LIMIT;
   const maxBytes = (typeof config.mediaMaxMb === "number" ? config.mediaMaxMb : 20) * 1024 * 1024;
   const pollTimeout = typeof config.pollTimeoutSeconds === "number" ? config.pollTimeoutSeconds : 30;
+  const streamMode = (config.streamMode as Channel["streamMode"]) ?? "partial";
   const api = new Api(token, { apiRoot });
   api.config.use(retryAfter429());
   const state: ChannelRuntimeStatus = { connected: false };
@@ -52,6 +53,7 @@ export function createTelegramChannel(options: ChannelCreateOptions): Channel {
     name: "telegram",
     accountId,
     textChunkLimit: limit,
+    streamMode,
     async start(signal) {
       const me = await api.getMe(sig(signal)).catch((error: unknown) => {
         if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
@@ -97,8 +99,22 @@ export function createTelegramChannel(options: ChannelCreateOptions): Channel {
   };
 }
 
+/** One account's keys under `channels.telegram` (and `accounts.<id>`). */
+const accountSchema = z.object({
+  ...accessConfigShape,
+  botToken: z.string().optional(),
+  tokenFile: z.string().optional(),
+  apiRoot: z.string().optional(),
+  mediaMaxMb: z.number().positive().optional(),
+  streamMode: z.enum(["off", "partial", "block"]).optional(),
+  pollTimeoutSeconds: z.number().int().min(0).max(50).optional(),
+});
+
 export const plugin: ChannelPlugin = {
   name: "telegram",
+  label: "Telegram",
+  idPrefixes: ["tg", "telegram"],
+  configSchema: withAccounts(accountSchema),
   defaultTextChunkLimit: TELEGRAM_TEXT_LIMIT,
   isConfigured(config, env, accountId) {
     try {
@@ -109,3 +125,5 @@ export const plugin: ChannelPlugin = {
   },
   create: createTelegramChannel,
 };
+
+export default defineChannelPluginEntry({ id: "telegram", name: "Telegram", description: "Telegram bots over the Bot API (grammY, long polling).", plugin });

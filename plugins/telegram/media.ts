@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import { sig } from "./signal.ts";
 import { mkdirSync } from "node:fs";
 import { extname, join } from "node:path";
-import type { InboundMedia } from "../../src/channels/types.ts";
+import type { InboundMedia } from "openclaw/plugin-sdk";
 import type { FileRef } from "./normalize.ts";
 
 export interface DownloadOptions {

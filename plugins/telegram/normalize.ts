@@ -1,5 +1,5 @@
 import type { Message, MessageEntity } from "@grammyjs/types";
-import type { ChatKind, InboundMedia, InboundMessage } from "../../src/channels/types.ts";
+import type { ChatKind, InboundMedia, InboundMessage } from "openclaw/plugin-sdk";
 
 export interface BotIdentity {
   id: number;

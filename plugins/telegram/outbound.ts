@@ -1,10 +1,10 @@
 import { GrammyError, InputFile, type Api } from "grammy";
 import { basename } from "node:path";
 import { sig } from "./signal.ts";
-import { ChannelError } from "../../src/channels/errors.ts";
-import { chunkMarkdown } from "../../src/channels/format/chunk.ts";
-import { markdownToTelegramHtml } from "../../src/channels/format/telegram-html.ts";
-import type { OutboundMedia, OutboundMessage, SendTarget, SentMessage } from "../../src/channels/types.ts";
+import { ChannelError } from "openclaw/plugin-sdk";
+import { chunkMarkdown } from "openclaw/plugin-sdk";
+import { markdownToTelegramHtml } from "./html.ts";
+import type { OutboundMedia, OutboundMessage, SendTarget, SentMessage } from "openclaw/plugin-sdk";
 
 /** Numeric chat ids go as numbers; `@channelname` stays a string. */
 export function chatIdOf(chatId: string): number | string {

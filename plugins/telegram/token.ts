@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { ChannelError } from "../../src/channels/errors.ts";
+import { ChannelError } from "openclaw/plugin-sdk";
 
 /** `botToken`, else the file named by `tokenFile`, else `TELEGRAM_BOT_TOKEN` (default account only). */
 export function resolveBotToken(config: Record<string, unknown>, env: Record<string, string | undefined>, accountId: string): string | undefined {

@@ -39,7 +39,22 @@ export interface AgentRunRequest {
   maxSteps?: number;
 }
 
+/** Hook points of a run (plugins use them); each is optional and skipped when absent. */
+export interface AgentRunHooks {
+  /** Before the first model call: may wrap or replace the system prompt and narrow the tools for this turn. */
+  promptBuild?(input: { prompt: string; systemPrompt: string; messages: readonly ChatMessage[]; ctx: RunHookContext }): Promise<{ systemPrompt: string; toolsAllow?: ReadonlySet<string> }>;
+  /** After the run, with its transcript and outcome. Not awaited. */
+  runEnd?(input: { event: { messages: readonly ChatMessage[]; success: boolean; error?: string; durationMs: number }; ctx: RunHookContext }): void;
+}
+
+export interface RunHookContext {
+  agentId: string;
+  sessionKey?: string;
+  runId: string;
+}
+
 export interface AgentRunnerDeps {
+  hooks?: AgentRunHooks;
   /** The config, or a getter so a reloaded config applies to the next run. */
   config: Config | (() => Config);
   env?: Record<string, string | undefined>;
@@ -108,6 +123,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
     const config = typeof deps.config === "function" ? deps.config() : deps.config;
     const agentId = request.agentId ?? DEFAULT_AGENT_ID;
     const runId = request.runId ?? deps.newRunId?.() ?? crypto.randomUUID();
+    const hookCtx: RunHookContext = { agentId, sessionKey: request.sessionKey, runId };
     yield { type: "run_start", runId, sessionKey: request.sessionKey, agentId };
     const settings = settingsFor(config, agentId);
     const timeoutMs = request.timeoutMs ?? settings.timeoutSeconds * 1000;
@@ -131,8 +147,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
       if (signal.aborted) return yield { type: "error", runId, error: stopError() };
       if (typeof candidates === "string") return yield { type: "error", runId, error: runError("no_provider", candidates) };
 
-      const tools = typeof deps.tools === "function" ? deps.tools(request) : (deps.tools ?? []);
-      const toolIndex = indexTools(tools);
+      let tools = typeof deps.tools === "function" ? deps.tools(request) : (deps.tools ?? []);
       const primary = candidates[0]!;
       const history = request.history ?? [];
       const prompt = await prompts.get({
@@ -150,11 +165,17 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
         config,
         pluginSkillDirs: deps.pluginSkillDirs?.(),
       });
-      const system = prompt.system;
+      let system = prompt.system;
       const messages: ChatMessage[] = [...history];
       if (request.message !== undefined || request.images?.length) {
         messages.push({ role: "user", content: request.message ?? "", images: request.images, timestamp: clock.now() });
       }
+      if (deps.hooks?.promptBuild) {
+        const built = await deps.hooks.promptBuild({ prompt: request.message ?? "", systemPrompt: system, messages, ctx: hookCtx });
+        system = built.systemPrompt;
+        if (built.toolsAllow) tools = tools.filter((t) => built.toolsAllow!.has(t.name));
+      }
+      const toolIndex = indexTools(tools);
       const specs = tools.map(toolSpec);
       const drain = options.drainSteering ?? (deps.drainSteering ? () => deps.drainSteering!(request) : undefined);
       const stepCtx = { runId, registry, candidates, cooldowns, logger: deps.logger, signal, attempts: { count: 0 }, toolSupport };
@@ -207,7 +228,27 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
     }
   }
 
-  return { runAgent, toolSupport };
+  if (!deps.hooks?.runEnd) return { runAgent, toolSupport };
+  const runEnd = deps.hooks.runEnd;
+  // agent_end sees the run's transcript (history, the new message, what the run added) and its outcome.
+  return {
+    toolSupport,
+    async *runAgent(request, options) {
+      const started = clock.now();
+      const messages: ChatMessage[] = [...(request.history ?? [])];
+      if (request.message !== undefined) messages.push({ role: "user", content: request.message, timestamp: started });
+      let runId = request.runId ?? "";
+      for await (const e of runAgent(request, options)) {
+        if (e.type === "run_start") runId = e.runId;
+        if (e.type === "message") messages.push(e.message);
+        if (e.type === "final" || e.type === "error") {
+          const event = { messages, success: e.type === "final", error: e.type === "error" ? e.error.message : undefined, durationMs: clock.now() - started };
+          runEnd({ event, ctx: { agentId: request.agentId ?? DEFAULT_AGENT_ID, sessionKey: request.sessionKey, runId } });
+        }
+        yield e;
+      }
+    },
+  };
 }
 
 /**

@@ -10,7 +10,8 @@ export function toolSpec(tool: Tool): ToolSpec {
   let spec = specs.get(tool);
   if (!spec) {
     let parameters: Record<string, unknown>;
-    try {
+    if (tool.jsonSchema) parameters = tool.jsonSchema;
+    else try {
       const { $schema: _drop, ...schema } = z.toJSONSchema(tool.params, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
       parameters = schema;
     } catch {

@@ -1,11 +1,29 @@
+import { z } from "zod";
 import { ChannelError } from "./errors.ts";
 import type { InboundMessage } from "./types.ts";
+
+/** The access keys every channel account takes (OpenClaw's names), for a channel plugin's config schema. */
+export const accessConfigShape = {
+  enabled: z.boolean().optional(),
+  name: z.string().optional(),
+  dmPolicy: z.enum(["pairing", "allowlist", "open", "disabled"]).optional(),
+  allowFrom: z.array(z.union([z.string(), z.number()])).optional(),
+  groupPolicy: z.enum(["allowlist", "open", "disabled"]).optional(),
+  groupAllowFrom: z.array(z.union([z.string(), z.number()])).optional(),
+  groups: z.record(z.string(), z.object({ requireMention: z.boolean().optional(), enabled: z.boolean().optional() })).optional(),
+  textChunkLimit: z.number().int().positive().optional(),
+};
+
+/** An account schema plus `accounts.<id>` of the same shape: what `channels.<name>` holds. */
+export const withAccounts = <T extends z.ZodObject>(account: T) => account.extend({ accounts: z.record(z.string(), account).optional() });
 
 export type DmPolicy = "pairing" | "allowlist" | "open" | "disabled";
 export type GroupPolicy = "allowlist" | "open" | "disabled";
 
 /** The access keys of one channel account, as in OpenClaw's `channels.<name>` config. */
 export interface AccessPolicy {
+  /** Id prefixes the channel accepts in lists (`tg:123` on Telegram), stripped before comparing. */
+  idPrefixes: readonly string[];
   dmPolicy: DmPolicy;
   allowFrom: string[];
   groupPolicy: GroupPolicy;
@@ -23,9 +41,10 @@ export type AccessDecision =
  * groupPolicy "allowlist", requireMention true. `dmPolicy: "open"` without `allowFrom: ["*"]` is refused
  * with a ChannelError("config") naming the key to fix.
  */
-export function resolveAccessPolicy(config: Record<string, unknown>, where: string): AccessPolicy {
-  const ids = (value: unknown) => (Array.isArray(value) ? value.map((v) => normalizeId(String(v))) : []);
+export function resolveAccessPolicy(config: Record<string, unknown>, where: string, idPrefixes: readonly string[] = []): AccessPolicy {
+  const ids = (value: unknown) => (Array.isArray(value) ? value.map((v) => normalizeId(String(v), idPrefixes)) : []);
   const policy: AccessPolicy = {
+    idPrefixes,
     dmPolicy: (config.dmPolicy as DmPolicy | undefined) ?? "pairing",
     allowFrom: ids(config.allowFrom),
     groupPolicy: (config.groupPolicy as GroupPolicy | undefined) ?? "allowlist",
@@ -42,15 +61,17 @@ export function resolveAccessPolicy(config: Record<string, unknown>, where: stri
   return policy;
 }
 
-/** Telegram users may be listed as "123", "tg:123", "telegram:123" or "@name"; compare ids in one form. */
-export function normalizeId(id: string): string {
-  return id.trim().replace(/^(tg|telegram):/i, "").toLowerCase();
+/** Users may be listed as "123", "<prefix>:123" (a prefix the channel declares) or "@name"; compare ids in one form. */
+export function normalizeId(id: string, prefixes: readonly string[] = []): string {
+  const lower = id.trim().toLowerCase();
+  const prefix = prefixes.find((p) => lower.startsWith(`${p.toLowerCase()}:`));
+  return prefix ? lower.slice(prefix.length + 1) : lower;
 }
 
-function listed(list: string[], message: InboundMessage): boolean {
+function listed(list: string[], message: InboundMessage, prefixes: readonly string[]): boolean {
   if (list.includes("*")) return true;
   const candidates = [message.sender.id, message.sender.username ? `@${message.sender.username}` : undefined];
-  return candidates.some((c) => c !== undefined && list.includes(normalizeId(c)));
+  return candidates.some((c) => c !== undefined && list.includes(normalizeId(c, prefixes)));
 }
 
 /**
@@ -60,7 +81,7 @@ function listed(list: string[], message: InboundMessage): boolean {
 export function decideAccess(policy: AccessPolicy, message: InboundMessage, approved: (senderId: string) => boolean): AccessDecision {
   if (message.chat.kind === "direct") {
     if (policy.dmPolicy === "disabled") return { action: "ignore", reason: "direct messages are disabled (dmPolicy)" };
-    if (policy.dmPolicy === "open" || listed(policy.allowFrom, message) || approved(message.sender.id)) return { action: "deliver" };
+    if (policy.dmPolicy === "open" || listed(policy.allowFrom, message, policy.idPrefixes) || approved(message.sender.id)) return { action: "deliver" };
     if (policy.dmPolicy === "allowlist") return { action: "ignore", reason: "sender not in allowFrom (dmPolicy allowlist)" };
     return { action: "pair" };
   }
@@ -69,7 +90,7 @@ export function decideAccess(policy: AccessPolicy, message: InboundMessage, appr
   if (group?.enabled === false) return { action: "ignore", reason: "group disabled in groups.<id>.enabled" };
   if (policy.groupPolicy === "allowlist") {
     const groupListed = policy.groups[message.chat.id] !== undefined || policy.groups["*"] !== undefined;
-    const senderListed = policy.groupAllowFrom.length > 0 && listed(policy.groupAllowFrom, message);
+    const senderListed = policy.groupAllowFrom.length > 0 && listed(policy.groupAllowFrom, message, policy.idPrefixes);
     if (!groupListed && !senderListed) return { action: "ignore", reason: "group not in groups and sender not in groupAllowFrom (groupPolicy allowlist)" };
   }
   const requireMention = policy.groups[message.chat.id]?.requireMention ?? policy.groups["*"]?.requireMention ?? true;

@@ -20,10 +20,9 @@ export type {
 export { ChannelError, type ChannelErrorCode } from "./errors.ts";
 export { createChannelManager, type ChannelManager, type ChannelManagerDeps } from "./manager.ts";
 export { createPairingStore, PAIRING_ALPHABET, type PairingStore, type PairingApproval, type PairingOutcome, type PairingRequest } from "./pairing.ts";
-export { decideAccess, resolveAccessPolicy, type AccessPolicy, type AccessDecision } from "./access.ts";
+export { accessConfigShape, decideAccess, resolveAccessPolicy, withAccounts, type AccessPolicy, type AccessDecision } from "./access.ts";
 export { createChannelMethods, type ChannelMethodHandler } from "./ws-methods.ts";
 export { createDraftStream, keepTyping, type DraftStream } from "./draft-stream.ts";
 export { replyTargetOf } from "./gate.ts";
 export { openStateDb } from "./state-db.ts";
-export { builtinChannelPlugins } from "./registry.ts";
-export { chunkMarkdown, markdownToTelegramHtml } from "./format/index.ts";
+export { chunkMarkdown } from "./format/index.ts";

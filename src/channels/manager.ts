@@ -3,7 +3,6 @@ import { DEFAULT_ACCOUNT_ID, listChannelAccounts } from "./accounts.ts";
 import { ChannelError } from "./errors.ts";
 import { contextFor, createInboundGate } from "./gate.ts";
 import type { PairingStore } from "./pairing.ts";
-import { builtinChannelPlugins } from "./registry.ts";
 import { createRestartPolicy, realClock, type ManagerClock } from "./restart-policy.ts";
 import type {
   Channel,
@@ -25,10 +24,16 @@ export interface ChannelManagerDeps {
   pairing: PairingStore;
   /** The gateway's handler for allowed inbound messages (see `InboundHandler`). */
   onMessage: InboundHandler;
+  /** Channel plugins by channel name (from the plugin registry). */
   plugins?: Record<string, ChannelPluginLoader>;
   clock?: ManagerClock;
   random?: () => number;
   log?: ChannelLogger;
+  /**
+   * Sees every outgoing message of every account (plugins' `message_sending`): returns the message to send, maybe
+   * rewritten, or undefined to cancel it (then nothing is sent and no id comes back).
+   */
+  beforeSend?(channel: string, target: SendTarget, message: OutboundMessage): Promise<OutboundMessage | undefined>;
   /** How often approvals made by another process (the CLI) are picked up; default 1000 ms, 0 = never. */
   approvalPollMs?: number;
 }
@@ -74,7 +79,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
   const env = deps.env ?? process.env;
   const clock = deps.clock ?? realClock;
   const log = deps.log ?? silent;
-  const plugins = deps.plugins ?? builtinChannelPlugins;
+  const plugins = deps.plugins ?? {};
   const entries = new Map<string, Entry>();
   const loaded = new Map<string, ChannelPlugin>();
   let pollTimer: unknown;
@@ -83,7 +88,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
     const cached = loaded.get(channel);
     if (cached) return cached;
     const loader = plugins[channel];
-    if (!loader) throw new ChannelError("unknown-channel", `No channel plugin named "${channel}" (known: ${Object.keys(plugins).join(", ")}).`);
+    if (!loader) throw new ChannelError("unknown-channel", `No channel plugin named "${channel}" (known: ${Object.keys(plugins).join(", ") || "none"}): is the plugin that provides it installed and enabled? See openclaw plugins list.`);
     const { plugin } = await loader();
     loaded.set(channel, plugin);
     return plugin;
@@ -125,7 +130,8 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
   const isConfigured = (e: Entry) => e.plugin?.isConfigured(e.config, env, e.accountId) ?? false;
 
   function createInstance(entry: Entry, onMessage: (m: Parameters<InboundHandler>[0]) => Promise<void>): Channel {
-    return entry.plugin!.create({ accountId: entry.accountId, config: entry.config, env, stateDir: deps.stateDir, onMessage, log });
+    const instance = entry.plugin!.create({ accountId: entry.accountId, config: entry.config, env, stateDir: deps.stateDir, onMessage, log });
+    return deps.beforeSend ? withBeforeSend(instance, entry.channel, deps.beforeSend) : instance;
   }
 
   function launch(entry: Entry): void {
@@ -135,7 +141,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
     entry.lastStartAt = clock.now();
     let instance: Channel;
     try {
-      const policy = resolveAccessPolicy(entry.config, where(entry));
+      const policy = resolveAccessPolicy(entry.config, where(entry), entry.plugin?.idPrefixes ?? [entry.channel]);
       const gate = createInboundGate({ policy, pairing: deps.pairing, handler: deps.onMessage, channel: () => instance, log });
       instance = createInstance(entry, gate);
     } catch (error) {
@@ -282,4 +288,14 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
     get: (channel, accountId = DEFAULT_ACCOUNT_ID) => entries.get(key(channel, accountId))?.instance,
     processApprovals,
   };
+}
+
+/** The channel with `send` passing `beforeSend` first; everything else (methods, getters) is the plugin's own. */
+function withBeforeSend(instance: Channel, channel: string, beforeSend: NonNullable<ChannelManagerDeps["beforeSend"]>): Channel {
+  const wrapped = Object.create(instance) as Channel & { send: Channel["send"] };
+  wrapped.send = async (target, message, signal) => {
+    const final = await beforeSend(channel, target, message);
+    return final ? instance.send(target, final, signal) : { messageId: "", messageIds: [] };
+  };
+  return wrapped;
 }

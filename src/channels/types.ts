@@ -77,6 +77,8 @@ export interface Channel {
   readonly accountId: string;
   /** Characters of text one platform message may carry (Telegram 4000 unless `textChunkLimit`). */
   readonly textChunkLimit: number;
+  /** `partial`: answers stream into a message edited as they grow (needs `editText`); default `off` (sent once done). */
+  readonly streamMode?: "off" | "partial" | "block";
   /**
    * Connects and delivers inbound messages to the injected `onMessage` until `signal` aborts (then resolves).
    * Rejects on a failure it cannot recover from by itself; the manager then restarts it with backoff.
@@ -111,10 +113,19 @@ export interface ChannelCreateOptions {
   log?: ChannelLogger;
 }
 
-/** What a plugin module (`plugins/<name>/index.ts`) exports as `plugin`. */
+/** A channel as a plugin registers it (`api.registerChannel({plugin})`). */
 export interface ChannelPlugin {
   name: string;
+  /** Shown by `channels status` and the Control UI (default: `name`). */
+  label?: string;
+  /** Prefixes users may write before an id in `allowFrom` (Telegram: `tg`, `telegram`); default: the channel's name. */
+  idPrefixes?: string[];
   defaultTextChunkLimit: number;
+  /**
+   * The schema of one account's config (`channels.<name>` and each `accounts.<id>`): zod (`z` from the SDK) or JSON
+   * Schema. Checked when the plugin loads; wrong values name the plugin and the path, unknown keys are warned about.
+   */
+  configSchema?: import("zod").ZodType | Record<string, unknown>;
   /** True when the account has what it needs to connect (a token, ...). */
   isConfigured(config: Record<string, unknown>, env: Record<string, string | undefined>, accountId: string): boolean;
   create(options: ChannelCreateOptions): Channel;

@@ -20,9 +20,13 @@ export interface ChannelsCliDeps {
 export async function openOfflineChannels(io: CliIo): Promise<{ manager: ChannelManager; pairing: PairingStore; close(): void }> {
   const paths = resolvePaths({ env: io.env, profile: io.profile, dev: io.dev });
   const { config } = loadConfig(paths.configPath, { env: io.env });
+  const { loadPlugins } = await import("../plugins/load.ts");
+  const quiet = { info() {}, warn() {}, error() {} };
+  const registry = await loadPlugins({ config, stateDir: paths.stateDir, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins });
   const db = openStateDb(paths.stateDir);
   const pairing = createPairingStore(db);
   const manager = createChannelManager({
+    plugins: Object.fromEntries([...registry.channels].map(([name, { plugin }]) => [name, async () => ({ plugin })])),
     channels: () => config.channels as Record<string, Record<string, unknown>> | undefined,
     stateDir: paths.stateDir,
     env: io.env,

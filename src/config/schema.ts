@@ -72,38 +72,25 @@ const providerModel = z.object({
 });
 
 const provider = z.object({
-  api: z.enum(["openai-completions", "openai-responses", "anthropic-messages", "google-generative-ai", "ollama"]).optional(),
+  /** A built-in wire protocol, or one a plugin registers (`api.registerProvider`). */
+  api: z.string().min(1).optional(),
   baseUrl: z.string().optional(),
   apiKey: z.union([z.string(), z.array(z.string())]).optional(),
   headers: z.record(z.string(), z.string()).optional(),
   models: z.array(providerModel).optional(),
 });
 
-const channelAccess = {
+/**
+ * `channels.<id>` belongs to the plugin that provides channel `<id>`: the core only knows `enabled`; the plugin's own
+ * schema checks the rest when it loads (src/plugins/load.ts), and a section no plugin provides gets one warning.
+ */
+const channelSection = z.looseObject({ enabled: z.boolean().optional() });
+
+const pluginEntry = z.object({
   enabled: z.boolean().optional(),
-  dmPolicy: z.enum(["pairing", "allowlist", "open", "disabled"]).optional(),
-  allowFrom: z.array(z.union([z.string(), z.number()])).optional(),
-  groupPolicy: z.enum(["allowlist", "open", "disabled"]).optional(),
-  groupAllowFrom: z.array(z.union([z.string(), z.number()])).optional(),
-  groups: z.record(z.string(), z.object({ requireMention: z.boolean().optional(), enabled: z.boolean().optional() })).optional(),
-  textChunkLimit: z.number().int().positive().optional(),
-  name: z.string().optional(),
-};
-
-const telegramAccount = z.object({
-  ...channelAccess,
-  botToken: z.string().optional(),
-  tokenFile: z.string().optional(),
-  apiRoot: z.string().optional(),
-  mediaMaxMb: z.number().positive().optional(),
-  streamMode: z.enum(["off", "partial", "block"]).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  hooks: z.object({ allowConversationAccess: z.boolean().optional(), allowPromptInjection: z.boolean().optional() }).optional(),
 });
-const discordAccount = z.object({ ...channelAccess, token: z.string().optional() });
-const slackAccount = z.object({ ...channelAccess, botToken: z.string().optional(), appToken: z.string().optional() });
-const whatsappAccount = z.object({ ...channelAccess });
-
-const withAccounts = <T extends z.ZodObject>(account: T) =>
-  account.extend({ accounts: z.record(z.string(), account).optional() });
 
 const dmScope = z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"]);
 
@@ -152,12 +139,14 @@ export const configSchema = z.object({
       providers: z.record(z.string(), provider).optional(),
     })
     .optional(),
-  channels: z
+  channels: z.record(z.string(), channelSection.optional()).optional(),
+  plugins: z
     .object({
-      telegram: withAccounts(telegramAccount).optional(),
-      discord: withAccounts(discordAccount).optional(),
-      slack: withAccounts(slackAccount).optional(),
-      whatsapp: withAccounts(whatsappAccount).optional(),
+      enabled: z.boolean().optional(),
+      allow: z.array(z.string()).optional(),
+      deny: z.array(z.string()).optional(),
+      load: z.object({ paths: z.array(z.string()).optional() }).optional(),
+      entries: z.record(z.string(), pluginEntry).optional(),
     })
     .optional(),
   session: z
@@ -206,6 +195,8 @@ export const configSchema = z.object({
       profile: z.enum(["minimal", "coding", "messaging", "full"]).optional(),
       allow: z.array(z.string()).optional(),
       deny: z.array(z.string()).optional(),
+      /** false: always offer every tool's schema; true: always defer plugin tools behind tool_search; unset: by size. */
+      toolSearch: z.boolean().optional(),
       exec: z
         .object({
           sandbox: z.enum(["auto", "bwrap", "off"]).optional(),
@@ -254,7 +245,6 @@ export type Config = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof provider>;
 export type BindingConfig = z.infer<typeof binding>;
 export type AgentEntryConfig = z.infer<typeof agentEntry>;
-export type TelegramAccountConfig = z.infer<typeof telegramAccount>;
 export type DmScope = z.infer<typeof dmScope>;
 
 export const DEFAULT_PORT = 18789;

@@ -17,7 +17,7 @@ export interface ProviderConnection {
  * OpenRouter, DeepSeek, Ollama…) are spoken directly (openai/chat.ts); the other protocols go through their AI SDK
  * package, imported on the first call, each model created once.
  */
-export function createProvider(entry: ProviderEntry, profile = 0, options: { fetch?: typeof fetch } = {}): Provider {
+export function createProvider(entry: ProviderEntry, profile = 0, options: { fetch?: typeof fetch; apis?: ExtraApis } = {}): Provider {
   const connection: ProviderConnection = {
     id: entry.id,
     baseUrl: entry.baseUrl.replace(/\/+$/, ""),
@@ -25,7 +25,9 @@ export function createProvider(entry: ProviderEntry, profile = 0, options: { fet
     headers: entry.headers,
     fetch: options.fetch,
   };
-  const api = entry.api;
+  const extra = options.apis?.get(entry.api);
+  if (extra) return extra.create(connection);
+  const api = entry.api as ProviderApi;
   if (api === "openai-completions") return createChatCompletionsProvider(connection, api);
   // Ollama through its OpenAI-compatible `/v1`.
   if (api === "ollama") return createChatCompletionsProvider({ ...connection, baseUrl: /\/v1$/.test(connection.baseUrl) ? connection.baseUrl : `${connection.baseUrl}/v1` }, api);
@@ -41,6 +43,11 @@ export function createProvider(entry: ProviderEntry, profile = 0, options: { fet
   };
   return createAiSdkProvider(entry.id, api, load);
 }
+
+/** Wire protocols plugins registered, by `api` id. */
+export type ExtraApis = ReadonlyMap<string, { create(connection: ProviderConnection): Provider }>;
+
+export const BUILTIN_APIS: readonly ProviderApi[] = ["openai-completions", "openai-responses", "anthropic-messages", "google-generative-ai", "ollama"];
 
 type AiSdkApi = Exclude<ProviderApi, "openai-completions" | "ollama">;
 

@@ -1,6 +1,6 @@
 import type { Config, ProviderConfig } from "../config/index.ts";
 import { BUILTIN_PROVIDERS, OLLAMA_BASE_URL, type BuiltinProvider } from "./builtins.ts";
-import { createProvider } from "./connection.ts";
+import { BUILTIN_APIS, createProvider, type ExtraApis } from "./connection.ts";
 import { createModelDiscovery, type ModelDiscovery } from "./model-discovery.ts";
 import { createOllamaProbe, type OllamaProbe } from "./ollama-probe.ts";
 import type { Provider, ProviderEntry } from "./types.ts";
@@ -20,6 +20,8 @@ export interface ProviderRegistryOptions {
   discoverModels?: ModelDiscovery;
   /** Passed to the AI SDK providers (tests, proxies). */
   fetch?: typeof fetch;
+  /** Wire protocols registered by plugins, by `api` id. */
+  apis?: ExtraApis;
 }
 
 /** A model the registry can reach, as `models.list` shows it. */
@@ -60,7 +62,7 @@ export interface ProviderRegistry {
 export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
   const env = options.env ?? process.env;
   const warnings: string[] = [];
-  const configured = buildEntries(options.config, env, warnings);
+  const configured = buildEntries(options.config, env, warnings, options.apis);
   const probe = options.probeOllama ?? createOllamaProbe({ fetch: options.fetch });
   const providers = new Map<string, Provider>();
   const discover = options.discoverModels ?? createModelDiscovery({ fetch: options.fetch });
@@ -136,7 +138,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
       const key = `${entry.id}\0${profile}`;
       let provider = providers.get(key);
       if (!provider) {
-        provider = createProvider(entry, profile, { fetch: options.fetch });
+        provider = createProvider(entry, profile, { fetch: options.fetch, apis: options.apis });
         providers.set(key, provider);
       }
       return provider;
@@ -144,10 +146,15 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
   };
 }
 
-function buildEntries(config: Config, env: Record<string, string | undefined>, warnings: string[]): ProviderEntry[] {
+function buildEntries(config: Config, env: Record<string, string | undefined>, warnings: string[], apis?: ExtraApis): ProviderEntry[] {
   const fromConfig = config.models?.providers ?? {};
   const entries: ProviderEntry[] = [];
   for (const [id, pc] of Object.entries(fromConfig)) {
+    if (pc.api && !(BUILTIN_APIS as readonly string[]).includes(pc.api) && !apis?.has(pc.api)) {
+      const known = [...BUILTIN_APIS, ...(apis?.keys() ?? [])].join(", ");
+      warnings.push(`models.providers.${id}.api "${pc.api}" is not a protocol this gateway speaks (${known}); a plugin may provide it. Skipped.`);
+      continue;
+    }
     const entry = fromConfigEntry(id, pc, BUILTIN_PROVIDERS.find((b) => b.id === id), env);
     if (typeof entry === "string") warnings.push(entry);
     else entries.push(entry);

@@ -44,7 +44,8 @@ export type ProviderEvent =
 export interface Provider {
   /** Provider id from the config, e.g. `anthropic` or `openrouter`. */
   readonly id: string;
-  readonly api: ProviderApi;
+  /** A built-in `ProviderApi`, or a protocol a plugin registered. */
+  readonly api: string;
   stream(request: ProviderRequest, options: { signal: AbortSignal }): AsyncIterable<ProviderEvent>;
 }
 
@@ -60,7 +61,8 @@ export interface ModelInfo {
 /** A provider as resolved from the config, env keys and the Ollama probe; `apiKeys` are its auth profiles. */
 export interface ProviderEntry {
   id: string;
-  api: ProviderApi;
+  /** A built-in `ProviderApi`, or a protocol a plugin registered (`api.registerProvider`). */
+  api: ProviderApi | (string & {});
   baseUrl: string;
   /** One entry per auth profile, in rotation order; empty for a keyless endpoint (e.g. Ollama). */
   apiKeys: string[];

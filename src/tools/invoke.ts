@@ -48,6 +48,7 @@ export async function invokeTool(tools: readonly Tool[], name: string, rawArgs: 
 
 /** The JSON Schema of a tool's arguments, as sent to the model. */
 export function toolJsonSchema(tool: Tool): Record<string, unknown> {
+  if (tool.jsonSchema) return tool.jsonSchema;
   const schema = z.toJSONSchema(tool.params, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   delete schema.$schema;
   return schema;

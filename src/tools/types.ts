@@ -38,5 +38,7 @@ export interface Tool<P extends z.ZodType = z.ZodType> {
   params: P;
   /** Other names the model may use (e.g. `bash` for `exec`). */
   aliases?: string[];
+  /** The JSON Schema the model sees, when the tool was written with one (plugin tools); default from `params`. */
+  jsonSchema?: Record<string, unknown>;
   execute(args: z.infer<P>, context: ToolContext): Promise<ToolResult>;
 }

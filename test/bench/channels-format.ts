@@ -2,7 +2,7 @@
 // Bot API round trip of the real grammY client: `bun test/bench/channels-format.ts`.
 import { Api } from "grammy";
 import { chunkMarkdown } from "../../src/channels/format/chunk.ts";
-import { markdownToTelegramHtml } from "../../src/channels/format/telegram-html.ts";
+import { markdownToTelegramHtml } from "../../plugins/telegram/html.ts";
 import { startFakeTelegram } from "../fakes/telegram.ts";
 
 const code = Array.from({ length: 400 }, (_, i) => `const v${i} = compute(${i}) < limit && ok;`).join("\n");

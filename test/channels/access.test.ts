@@ -11,7 +11,7 @@ describe("access control", () => {
   });
 
   test("a sender in allowFrom is delivered, by id or by @username", () => {
-    const policy = resolveAccessPolicy({ allowFrom: ["tg:42"] }, "channels.telegram");
+    const policy = resolveAccessPolicy({ allowFrom: ["tg:42"] }, "channels.telegram", ["tg", "telegram"]);
     expect(decideAccess(policy, inbound(), never).action).toBe("deliver");
     const byName = resolveAccessPolicy({ allowFrom: ["@Ada"], dmPolicy: "allowlist" }, "channels.telegram");
     expect(decideAccess(byName, inbound({ senderId: "7" }), never).action).toBe("deliver");

@@ -4,6 +4,7 @@ import type { ChannelManager, InboundContext, InboundHandler, InboundMessage } f
 import { createDraftStream, keepTyping, type DraftStream } from "../../channels/index.ts";
 import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../log.ts";
+import type { HookRunner } from "../../plugins/hooks.ts";
 import { resolveRoute, RoutingError } from "../../routing/index.ts";
 import { SessionError, type SessionEvent, type SessionQueue, type SessionStore } from "../../sessions/index.ts";
 
@@ -14,6 +15,8 @@ export interface ChannelBridgeDeps {
   log: Logger;
   /** Set once the manager exists (the manager needs `onMessage` first). */
   manager(): ChannelManager | undefined;
+  /** Plugin hooks: `message_received` sees each accepted message; with `message_sending` hooks answers are sent whole. */
+  hooks?: HookRunner;
 }
 
 interface Delivery {
@@ -71,12 +74,17 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
     const typing = new AbortController();
     // Registered before awaiting the commit: a run that ends at once (no model, instant error) must still find it.
     if (!result.duplicate && result.command !== "stop" && result.command !== "status" && !bareReset) {
-      const streamMode = (config.channels?.[msg.channel as "telegram"] as { streamMode?: string } | undefined)?.streamMode ?? "partial";
-      deliveries.set(result.runId, { ctx, typing, text: "", draft: streamMode === "partial" ? createDraftStream({ channel: ctx.channel, target: ctx.target }) : undefined });
+      // A draft edited as the answer grows would show text before message_sending hooks could rewrite it.
+      const stream = ctx.channel.streamMode === "partial" && !deps.hooks?.has("message_sending");
+      deliveries.set(result.runId, { ctx, typing, text: "", draft: stream ? createDraftStream({ channel: ctx.channel, target: ctx.target }) : undefined });
     }
     // The durable ack: the channel confirms the update only after this resolves.
     await deps.queue.committed();
     if (result.duplicate) return;
+    if (deps.hooks?.has("message_received")) {
+      const event = { channel: msg.channel, accountId: msg.accountId, from: msg.chat.id, content: msg.text, threadId: msg.threadId, messageId: msg.messageId, senderId: msg.sender.id };
+      void deps.hooks.observe("message_received", event, { channelId: msg.channel, sessionKey: route.sessionKey, agentId: route.agentId, runId: result.runId });
+    }
     if (result.command === "stop") return void ctx.reply({ text: "Stopped." }).catch(() => {});
     if (bareReset) return void ctx.reply({ text: "New session started." }).catch(() => {});
     if (result.command === "status") {

@@ -44,6 +44,7 @@ export async function startBotWithoutWaiting(options: HarnessOptions = {}): Prom
     stateDir,
     env: {},
     pairing: createPairingStore(db, options.pairing),
+    plugins: { telegram: () => import("../../../plugins/telegram/index.ts") },
     approvalPollMs: 50,
     onMessage: async (message, context) => {
       await options.onMessage?.(message, context);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { markdownToTelegramHtml } from "../../../src/channels/format/telegram-html.ts";
+import { markdownToTelegramHtml } from "../../../plugins/telegram/html.ts";
 import { checkTelegramHtml } from "../../fakes/telegram-html-check.ts";
 
 describe("markdownToTelegramHtml", () => {

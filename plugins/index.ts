@@ -1,0 +1,6 @@
+// The plugins built into the binary. Each loads only when the config needs it (a channel plugin when its
+// `channels.<id>` section exists), so an unconfigured platform costs neither memory nor start-up time.
+import type { BundledPlugin } from "openclaw/plugin-sdk";
+import telegram from "./telegram/openclaw.plugin.json" with { type: "json" };
+
+export const bundledPlugins: BundledPlugin[] = [{ manifest: telegram, load: () => import("./telegram/index.ts") }];

@@ -1,0 +1,2 @@
+// `openclaw/plugin-sdk/core` (and `channel-core`), as OpenClaw's channel plugins import it.
+export * from "./index.ts";
