@@ -24,6 +24,9 @@ export const rootCommand = defineCommand({
     message: lazy({ name: "message", description: 'Send a message: message send --channel telegram --target <chatId> --message "..."' }, async () =>
       rawCommand("message", 'send --channel <name> --target <chatId> --message "..." [--media <path>]', (args, io) => import("./message.ts").then(async (m) => m.runMessage(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
+    plugins: lazy({ name: "plugins", description: "Plugins: list | inspect | enable | disable | install | uninstall | doctor" }, async () =>
+      rawCommand("plugins", (args, io) => import("./plugins.ts").then((m) => m.runPlugins(args, io))),
+    ),
     channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
       rawCommand("channels", "status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
@@ -108,6 +111,17 @@ export async function runCli(argv: string[]): Promise<void> {
   const { args } = split;
   const builtin = args.length === 0 || args.some((a) => a === "--help" || a === "-h") || (args.length === 1 && (args[0] === "--version" || args[0] === "-v"));
   if (builtin) return runMain(rootCommand, { rawArgs: args });
+  // A command no built-in has may be a plugin's (`api.registerCli`).
+  if (!args[0]!.startsWith("-") && !(args[0]! in (rootCommand.subCommands as Record<string, unknown>))) {
+    const code = await import("./plugins.ts").then((m) => m.runPluginCommand(args[0]!, args.slice(1), current)).catch((error: Error) => {
+      current.err(`openclaw: ${error.message}`);
+      return 1;
+    });
+    if (code !== undefined) {
+      process.exitCode = code;
+      return;
+    }
+  }
   try {
     await runCommand(rootCommand, { rawArgs: args });
   } catch (error) {
