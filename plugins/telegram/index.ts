@@ -1,7 +1,6 @@
 import { Api, GrammyError } from "grammy";
 import { sig } from "./signal.ts";
 import type { Message, Update } from "@grammyjs/types";
-import { join } from "node:path";
 import { accessConfigShape, ChannelError, defineChannelPluginEntry, withAccounts, z } from "openclaw/plugin-sdk";
 import type { Channel, ChannelCreateOptions, ChannelPlugin, ChannelRuntimeStatus, InboundMedia } from "openclaw/plugin-sdk";
 import { downloadFile } from "./media.ts";
@@ -40,7 +39,7 @@ export function createTelegramChannel(options: ChannelCreateOptions): Channel {
     const media: InboundMedia[] = [];
     const notes: string[] = [];
     for (const ref of files) {
-      const result = await downloadFile(ref, { api, token: token!, apiRoot, dir: join(options.stateDir, "media", "inbound"), maxBytes }, signal);
+      const result = await downloadFile(ref, { api, token: token!, apiRoot, stateDir: options.stateDir, maxBytes }, signal);
       if (result.ok) media.push(result.media);
       else notes.push(result.note);
     }

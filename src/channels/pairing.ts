@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { migrateOwner } from "../storage/state-db.ts";
 import { randomBytes as cryptoRandomBytes } from "node:crypto";
 import { ChannelError } from "./errors.ts";
 import type { InboundMessage } from "./types.ts";
@@ -266,9 +267,9 @@ function toRequest(r: RequestRow): PairingRequest {
   };
 }
 
-function migrate(db: Database): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS pairing_requests (
+/** The pairing tables, migrated through the one state-db opener's per-owner versions. Append steps, never edit. */
+const PAIRING_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS pairing_requests (
       channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, sender_name TEXT,
       code TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, last_sent_at INTEGER NOT NULL,
       PRIMARY KEY (channel, account_id, sender_id));
@@ -282,6 +283,9 @@ function migrate(db: Database): void {
       code TEXT NOT NULL, notify INTEGER NOT NULL DEFAULT 0, approved_at INTEGER NOT NULL, processed_at INTEGER);
     CREATE TABLE IF NOT EXISTS channel_allow_from (
       channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, sender_name TEXT, added_at INTEGER NOT NULL,
-      PRIMARY KEY (channel, account_id, sender_id));
-  `);
+      PRIMARY KEY (channel, account_id, sender_id));`,
+];
+
+function migrate(db: Database): void {
+  migrateOwner(db, "pairing", PAIRING_MIGRATIONS);
 }

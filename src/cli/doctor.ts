@@ -57,6 +57,19 @@ export async function runDoctor(args: { json?: boolean }, io: CliIo): Promise<nu
     else add(existsSync(join(workspace, "AGENTS.md")) ? "ok" : "warn", `Workspace ${workspace}${existsSync(join(workspace, "AGENTS.md")) ? "" : " has no AGENTS.md"}.`);
   }
 
+  if (loaded) {
+    const { loadPlugins } = await import("../plugins/load.ts");
+    const quiet = { info() {}, warn() {}, error() {} };
+    const registry = await loadPlugins({ config: loaded.config, stateDir: ctx.paths.stateDir, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins });
+    for (const r of registry.records) {
+      if (r.status === "error") add("error", `Plugin ${r.id} (${r.dir}) does not load: ${r.reason}`);
+      for (const w of r.warnings) add("warn", `Plugin ${r.id}: ${w}`);
+    }
+    for (const w of registry.warnings) add("warn", w);
+    const loadedCount = registry.records.filter((r) => r.status === "loaded").length;
+    if (loadedCount > 0) add("ok", `${loadedCount} plugin${loadedCount === 1 ? "" : "s"} load (openclaw plugins list shows them).`);
+  }
+
   const lock = readLiveLock(ctx.paths.stateDir);
   add("ok", lock ? `Gateway running (pid ${lock.pid}, port ${lock.port}).` : "Gateway not running.");
 

@@ -15,6 +15,7 @@ interface Def {
   valueType?: z.ZodType;
   options?: z.ZodType[];
   in?: z.ZodType;
+  catchall?: z.ZodType;
 }
 
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -47,10 +48,12 @@ export function findUnknownKeys(schema: z.ZodType, value: unknown, path = ""): U
       const shape = def.shape!;
       const known = Object.keys(shape);
       const out: UnknownKey[] = [];
+      // A loose object (a plugin's section) keeps keys it does not declare: its owner reports them.
+      const keepsUnknown = def.catchall !== undefined && defOf(def.catchall).type !== "never";
       for (const [key, v] of Object.entries(value)) {
         const child = shape[key];
         if (child) out.push(...findUnknownKeys(child, v, join(path, key)));
-        else out.push({ path: join(path, key), suggestion: nearest(key, known) });
+        else if (!keepsUnknown) out.push({ path: join(path, key), suggestion: nearest(key, known) });
       }
       return out;
     }

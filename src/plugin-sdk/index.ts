@@ -25,6 +25,7 @@ export type {
 export { ChannelError, type ChannelErrorCode } from "../channels/errors.ts";
 export { chunkMarkdown } from "../channels/format/chunk.ts";
 export { accessConfigShape, decideAccess, resolveAccessPolicy, normalizeId, withAccounts, type AccessPolicy, type AccessDecision } from "../channels/access.ts";
+export { storeInboundMedia, overLimit, type StoreMediaOptions, type StoredMedia } from "../channels/media-store.ts";
 export { createDraftStream, keepTyping, type DraftStream } from "../channels/draft-stream.ts";
 /** The zod the gateway uses: build a channel's `configSchema` with it. */
 export { z } from "zod";

@@ -32,7 +32,10 @@ export interface PluginTool {
   name: string;
   description: string;
   label?: string;
-  parameters?: JsonSchema;
+  /** JSON Schema of the arguments (a TypeBox `Type.Object(...)` is one). */
+  parameters?: object;
+  /** JSON Schema of `details` (OpenClaw's tools declare it; here it documents the result and is not enforced). */
+  outputSchema?: object;
   execute(toolCallId: string, params: any, signal?: AbortSignal, onUpdate?: (partial: PluginToolResult) => void): Promise<PluginToolResult | string> | PluginToolResult | string;
 }
 

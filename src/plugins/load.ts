@@ -94,7 +94,9 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginRe
   }
   for (const [id, section] of Object.entries(channelSections)) {
     if (section && !registry.channels.has(id) && !options.dryRun && !candidates.some((c) => c.manifest.channels?.includes(id))) {
-      log.warn(`channels.${id}: no loaded plugin provides a "${id}" channel; ignored.`);
+      const message = `channels.${id}: no loaded plugin provides a "${id}" channel; ignored.`;
+      registry.warnings.push(message);
+      log.warn(message);
     }
   }
   return registry;

@@ -58,6 +58,8 @@ export interface PluginRegistry {
   conversationAccess: Set<string>;
   /** Plugins whose prompt hooks are blocked (hooks.allowPromptInjection: false). */
   promptInjectionBlocked: Set<string>;
+  /** Problems not tied to one plugin (a `channels.<id>` no plugin provides). */
+  warnings: string[];
 }
 
 export function createPluginRegistry(log: HookLogger): PluginRegistry {
@@ -75,6 +77,7 @@ export function createPluginRegistry(log: HookLogger): PluginRegistry {
     hooks: createHookRunner(log),
     conversationAccess: new Set(),
     promptInjectionBlocked: new Set(),
+    warnings: [],
   };
 }
 

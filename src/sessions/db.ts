@@ -1,6 +1,5 @@
-import { Database } from "bun:sqlite";
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
+import type { Database } from "bun:sqlite";
+import { migrateOwner, openStateDatabase as openDatabase } from "../storage/state-db.ts";
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Append, never edit.
@@ -98,40 +97,16 @@ export const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/**
- * Opens (creating if needed) the state database in WAL mode and migrates it. `synchronous=NORMAL` keeps every
- * committed transaction across a process crash (kill -9) because WAL frames reach the OS before commit returns;
- * that is the durability promised, inbox writes included (not a power cut: that would need an fsync per commit).
- */
-export function openStateDatabase(path: string): Database {
-  if (path !== ":memory:") {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // Transcripts are private: create the file 0600 (SQLite gives its -wal and -shm files the same mode).
-    closeSync(openSync(path, "a", 0o600));
-  }
-  const db = new Database(path, { create: true, strict: true });
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db);
-  return db;
+/** The sessions tables, migrated through the one state-db opener (they keep `PRAGMA user_version` too). */
+export function migrate(db: Database): void {
+  migrateOwner(db, "sessions", MIGRATIONS, { userVersion: true });
 }
 
-export function migrate(db: Database): void {
-  const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
-  const current = row?.user_version ?? 0;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `The state database is at schema version ${current}, newer than this build knows (${MIGRATIONS.length}). Upgrade the gateway or point it at another state dir.`,
-    );
-  }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
-    })();
-  }
+/** Opens the state database (src/storage) and brings the sessions tables up to date. */
+export function openStateDatabase(path: string): Database {
+  const db = openDatabase(path);
+  migrate(db);
+  return db;
 }
 
 /**

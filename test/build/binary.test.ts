@@ -1,7 +1,7 @@
 // The compiled executable on its own: copied nowhere near the checkout's node_modules (which bwrap hides), run
 // with a throwaway HOME. One build for the whole file.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
@@ -57,4 +57,23 @@ describe("compiled binary", () => {
       await gateway.stop();
     }
   }, 30_000);
+
+  test("a third-party plugin installs from a folder outside the checkout and loads into the compiled gateway", async () => {
+    const source = join(sandboxDir, "sample-plugin");
+    cpSync(join(import.meta.dir, "../fixtures/plugins/sample"), source, { recursive: true });
+    const installed = await runBinary(binary.path, ["plugins", "install", source], env, binary.dir);
+    expect(installed.stderr).toBe("");
+    expect(installed.stdout).toContain("Installed sample");
+    const cli = await runBinary(binary.path, ["sample", "world"], env, binary.dir);
+    expect(cli.stdout.trim()).toBe("hello from the sample CLI world");
+    const listed = await runBinary(binary.path, ["plugins", "list", "--json"], env, binary.dir);
+    const sample = (JSON.parse(listed.stdout) as { plugins: { id: string; status: string; registered: { tools: string[] } }[] }).plugins.find((p) => p.id === "sample");
+    expect(sample).toMatchObject({ status: "loaded", registered: { tools: ["sample_echo", "sample_secret"] } });
+    const gateway = await startGateway(binary.path, env, binary.dir);
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${gateway.port}/sample/hello`)).json()).toEqual({ hello: "hello" });
+    } finally {
+      await gateway.stop();
+    }
+  }, 60_000);
 });

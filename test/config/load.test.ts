@@ -209,7 +209,7 @@ describe("unknown keys and wrong values", () => {
     const loaded = loadConfig(tmp.write("openclaw.json", openclawConfig), { env: {} });
     const paths = loaded.unknownKeys.map((k) => k.path).sort();
     expect(paths).toEqual(
-      ["agents.defaults.maxConcurent", "browser", "channels.telegram.streaming", "gateway.tailscale", "gatway", "messages", "plugins", "talk", "wizard"].sort(),
+      ["agents.defaults.maxConcurent", "browser",  "gateway.tailscale", "gatway", "messages",  "talk", "wizard"].sort(),
     );
     expect(loaded.warnings).toHaveLength(paths.length);
     for (const path of paths) expect(loaded.warnings.filter((w) => w.startsWith(`${path}:`))).toHaveLength(1);

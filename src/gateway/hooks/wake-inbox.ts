@@ -1,4 +1,15 @@
 import type { Database } from "bun:sqlite";
+import { migrateOwner } from "../../storage/state-db.ts";
+
+/** Append steps, never edit (per-owner versions in the one state database). */
+const WAKE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS hook_wakes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    agent_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  )`,
+];
 
 export interface PendingWake {
   id: number;
@@ -12,12 +23,7 @@ export interface PendingWake {
  * takes it (`take`) and adds it to its prompt. Lives in the state database, so it survives a restart.
  */
 export function createWakeInbox(db: Database, now: () => number = Date.now) {
-  db.exec(`CREATE TABLE IF NOT EXISTS hook_wakes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    agent_id TEXT NOT NULL,
-    text TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-  )`);
+  migrateOwner(db, "wake-inbox", WAKE_MIGRATIONS);
   const insert = db.query<{ id: number }, [string, string, number]>("INSERT INTO hook_wakes (agent_id, text, created_at) VALUES (?, ?, ?) RETURNING id");
   const select = db.query<{ id: number; agent_id: string; text: string; created_at: number }, [string]>(
     "SELECT * FROM hook_wakes WHERE agent_id = ? ORDER BY id",
