@@ -25,7 +25,7 @@ export const rootCommand = defineCommand({
       rawCommand("message", 'send --channel <name> --target <chatId> --message "..." [--media <path>]', (args, io) => import("./message.ts").then(async (m) => m.runMessage(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
     plugins: lazy({ name: "plugins", description: "Plugins: list | inspect | enable | disable | install | uninstall | doctor" }, async () =>
-      rawCommand("plugins", (args, io) => import("./plugins.ts").then((m) => m.runPlugins(args, io))),
+      rawCommand("plugins", "list | inspect <id> | enable <id> | disable <id> | install <path|npm-spec> [--force] [--link] | uninstall <id> | doctor", (args, io) => import("./plugins.ts").then((m) => m.runPlugins(args, io))),
     ),
     channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
       rawCommand("channels", "status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),

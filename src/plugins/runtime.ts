@@ -52,7 +52,12 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
     },
     /** Routes, methods (and `plugins.list`) on the gateway; returns the services' start/stop. */
     attach(gateway: Gateway) {
-      gateway.methods.register("plugins.list", { scope: "operator.read", handler: () => ({ plugins: registry.records }) });
+      gateway.methods.register("plugins.list", { scope: "operator.read", handler: () => ({ plugins: registry.records, warnings: registry.warnings }) });
+      // Plugin code is imported once per process: a changed plugin setting takes a restart, and the log says so.
+      gateway.onConfigChange((_config, changed) => {
+        const touched = changed.filter((p) => p === "plugins" || p.startsWith("plugins."));
+        if (touched.length) log.warn(`${touched.join(", ")} changed: plugins load at start, so restart the gateway to apply this (openclaw gateway run again, or restart its service).`);
+      });
       return attachPlugins(registry, { app: gateway.app, methods: gateway.methods, settings: () => gateway.settings, limiter: gateway.limiter, stateDir: paths.stateDir, log });
     },
   };

@@ -1,0 +1,98 @@
+import type { Config } from "../config/schema.ts";
+import type { Paths } from "../config/paths.ts";
+import type { GatewayLogger } from "../log.ts";
+import { createProviderRegistry, type ProviderRegistry } from "../providers/registry.ts";
+import type { ExtraApis } from "../providers/connection.ts";
+import { resolveAgent, defaultAgentId } from "../routing/index.ts";
+import type { CompactionSettings, Summarise } from "../sessions/index.ts";
+import { applyToolPolicy, createToolset, type MessageSender } from "../tools/index.ts";
+import type { Tool } from "../tools/types.ts";
+import { createAgentRunner, type AgentRunHooks } from "./runner.ts";
+
+export interface AgentServiceDeps {
+  config: () => Config;
+  env: Record<string, string | undefined>;
+  paths: Paths;
+  log: GatewayLogger;
+  /** The `message` tool's sender (through the channels). */
+  message: MessageSender;
+  /** Wire protocols plugins added. */
+  apis?: ExtraApis;
+  /** Adds plugin tools to an agent's core tools (after policy). */
+  extendTools?: (core: Tool[], config: Config, ctx: { agentId: string; workspaceDir: string }) => Tool[];
+  hooks?: AgentRunHooks;
+  /** Skill folders plugins ship. */
+  pluginSkillDirs?: () => { pluginId: string; dir: string }[];
+}
+
+/**
+ * The agent side of the gateway: providers (one registry per config object), each agent's tools (one toolset per
+ * agent and config, background jobs kept across a reload), the run loop, and what compaction needs from them.
+ */
+export function createAgentService(deps: AgentServiceDeps) {
+  const { config, env, paths, log } = deps;
+  const agentInfo = (agentId: string) => resolveAgent(config(), agentId, { stateDir: paths.stateDir, env });
+
+  let registry: { config: Config; value: ProviderRegistry } | undefined;
+  const providers = (c: Config) => {
+    if (registry?.config !== c) registry = { config: c, value: createProviderRegistry({ config: c, env, apis: deps.apis }) };
+    return registry.value;
+  };
+
+  const toolsets = new Map<string, { config: Config; set: ReturnType<typeof createToolset> }>();
+  const toolsFor = (agentId: string): Tool[] => {
+    const info = agentInfo(agentId);
+    // Rebuilt after a config change (sandbox, web_fetch guard) so it applies at once; background jobs are kept.
+    let entry = toolsets.get(agentId);
+    if (entry?.config !== config()) {
+      const set = createToolset({ workspace: info.workspace, stateDir: paths.stateDir, config: config(), env, message: deps.message, jobs: entry?.set.jobs });
+      toolsets.set(agentId, (entry = { config: config(), set }));
+    }
+    const set = entry.set;
+    // The message tool only where a channel is configured: without one it is noise in the prompt.
+    const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
+    const core = applyToolPolicy(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message"), config(), agentId);
+    return deps.extendTools ? deps.extendTools(core, config(), { agentId, workspaceDir: info.workspace }) : core;
+  };
+
+  const runner = createAgentRunner({
+    config,
+    env,
+    providers,
+    tools: (request) => (request.maxSteps === 1 ? [] : toolsFor(request.agentId ?? defaultAgentId(config()))),
+    paths,
+    logger: { info: (m, d) => log.info(d ? `${m} ${JSON.stringify(d)}` : m), warn: (m, d) => log.warn(d ? `${m} ${JSON.stringify(d)}` : m) },
+    hooks: deps.hooks,
+    pluginSkillDirs: deps.pluginSkillDirs,
+  });
+
+  /** One model call, no tools: the summary compaction keeps in place of older turns. */
+  const summarise: Summarise = async (messages, signal, options) => {
+    const transcript = messages.map((m) => `${m.role}: ${"content" in m ? m.content : ""}`).join("\n").slice(-200_000);
+    const prompt = `Summarise this conversation so it can continue without it: the user's goals, decisions, facts, open tasks. Be concise.${options?.instructions ? `\nThe user asks: ${options.instructions}` : ""}\n\n${transcript}`;
+    for await (const e of runner.runAgent({ message: prompt, maxSteps: 1, mainSession: false, firstRun: false }, { signal })) {
+      if (e.type === "final") return e.text;
+      if (e.type === "error") throw new Error(e.error.message);
+    }
+    throw new Error("summary run ended without an answer");
+  };
+  const compactionSettings = (agentId: string): CompactionSettings => {
+    const modelRef = agentInfo(agentId).model.primary;
+    const [providerId, ...rest] = (modelRef ?? "").split("/");
+    const model = config().models?.providers?.[providerId ?? ""]?.models?.find((m) => m.id === rest.join("/"));
+    const c = config().agents?.defaults?.compaction;
+    return { contextWindow: model?.contextWindow ?? 128_000, reserveTokens: c?.reserveTokens, keepRecentTokens: c?.keepRecentTokens };
+  };
+
+  return {
+    runner,
+    providers,
+    toolsFor,
+    compaction: { settings: compactionSettings, summarise },
+    defaultModel: (agentId: string) => agentInfo(agentId).model.primary,
+    /** Kills every background job. */
+    stop() {
+      for (const { set } of toolsets.values()) set.dispose();
+    },
+  };
+}
