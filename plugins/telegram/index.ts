@@ -1,7 +1,8 @@
 import { Api, GrammyError } from "grammy";
 import { sig } from "./signal.ts";
 import type { Message, Update } from "@grammyjs/types";
-import { accessConfigShape, ChannelError, defineChannelPluginEntry, withAccounts, z } from "openclaw/plugin-sdk";
+import { accessConfigShape, ChannelError, defineChannelPluginEntry, withAccounts } from "openclaw/plugin-sdk";
+import { z } from "zod";
 import type { Channel, ChannelCreateOptions, ChannelPlugin, ChannelRuntimeStatus, InboundMedia } from "openclaw/plugin-sdk";
 import { downloadFile } from "./media.ts";
 import { normalizeMessage, type BotIdentity } from "./normalize.ts";

@@ -122,8 +122,8 @@ export interface ChannelPlugin {
   idPrefixes?: string[];
   defaultTextChunkLimit: number;
   /**
-   * The schema of one account's config (`channels.<name>` and each `accounts.<id>`): zod (`z` from the SDK) or JSON
-   * Schema. Checked when the plugin loads; wrong values name the plugin and the path, unknown keys are warned about.
+   * The schema of the channel's config section (`channels.<name>`): JSON Schema, or a zod schema built with the
+   * gateway's own zod (bundled plugins; the SDK's `accessConfigShape` and `withAccounts` help). Checked when the plugin loads; wrong values name the plugin and the path, unknown keys are warned about.
    */
   configSchema?: import("zod").ZodType | Record<string, unknown>;
   /** True when the account has what it needs to connect (a token, ...). */

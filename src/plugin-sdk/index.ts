@@ -27,8 +27,7 @@ export { chunkMarkdown } from "../channels/format/chunk.ts";
 export { accessConfigShape, decideAccess, resolveAccessPolicy, normalizeId, withAccounts, type AccessPolicy, type AccessDecision } from "../channels/access.ts";
 export { storeInboundMedia, overLimit, type StoreMediaOptions, type StoredMedia } from "../channels/media-store.ts";
 export { createDraftStream, keepTyping, type DraftStream } from "../channels/draft-stream.ts";
-/** The zod the gateway uses: build a channel's `configSchema` with it. */
-export { z } from "zod";
+
 
 /**
  * Declares a plugin. Returns its argument: the loader reads `id`, `register` and the optional `configSchema`.

@@ -3,12 +3,9 @@ import type { Paths } from "../config/paths.ts";
 import type { Gateway } from "../gateway/create.ts";
 import type { BundledPlugin, PluginTool } from "../plugin-sdk/types.ts";
 import { applyToolPolicy } from "../tools/policy.ts";
-import { splitToolSurface } from "../tools/tool-search.ts";
 import type { Tool } from "../tools/types.ts";
-import { attachPlugins } from "./gateway.ts";
 import { loadPlugins } from "./load.ts";
 import { pluginRunHooks } from "./run-hooks.ts";
-import { adaptPluginTool, gateTools } from "./tool-adapter.ts";
 
 /** A rough size of the default system prompt, for the tool budget before the prompt itself is built. */
 const PROMPT_ESTIMATE_BYTES = 2048;
@@ -18,6 +15,11 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
   const { paths, log } = options;
   const registry = await loadPlugins({ config: options.config, stateDir: paths.stateDir, workspace: options.workspace, log, bundled: options.bundled });
   const apis = new Map([...registry.providers].map(([api, { provider }]) => [api, provider]));
+  // What only plugins that register tools, routes, methods or services need is loaded only then.
+  const needsTools = registry.tools.length > 0 || registry.hooks.has("before_tool_call");
+  const tooling = needsTools ? await Promise.all([import("./tool-adapter.ts"), import("../tools/tool-search.ts")]) : undefined;
+  const needsGateway = registry.routes.length + registry.methods.length + registry.services.length > 0 || registry.hooks.has("gateway_start") || registry.hooks.has("gateway_stop");
+  const gatewayParts = needsGateway ? await import("./gateway.ts") : undefined;
   const adapted = new Map<PluginTool, Tool>();
   const surfaces = new WeakMap<Tool[], Tool[]>();
   return {
@@ -32,7 +34,8 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
      * tools deferred behind tool_search past the prompt budget. Cached per core list (a config change makes a new one).
      */
     toolSurface(core: Tool[], config: Config, ctx: { agentId: string; workspaceDir: string }): Tool[] {
-      if (registry.tools.length === 0 && !registry.hooks.has("before_tool_call")) return core;
+      if (!tooling) return core;
+      const [{ adaptPluginTool, gateTools }, { splitToolSurface }] = tooling;
       const cached = surfaces.get(core);
       if (cached) return cached;
       const extra: Tool[] = [];
@@ -58,7 +61,8 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
         const touched = changed.filter((p) => p === "plugins" || p.startsWith("plugins."));
         if (touched.length) log.warn(`${touched.join(", ")} changed: plugins load at start, so restart the gateway to apply this (openclaw gateway run again, or restart its service).`);
       });
-      return attachPlugins(registry, { app: gateway.app, methods: gateway.methods, settings: () => gateway.settings, limiter: gateway.limiter, stateDir: paths.stateDir, log });
+      if (!gatewayParts) return { start: async () => {}, stop: async () => {} };
+      return gatewayParts.attachPlugins(registry, { app: gateway.app, methods: gateway.methods, settings: () => gateway.settings, limiter: gateway.limiter, stateDir: paths.stateDir, log });
     },
   };
 }

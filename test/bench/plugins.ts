@@ -29,11 +29,14 @@ export default definePluginEntry({ id: "${id}", register(api) {
   );
 }
 
-const binary = await buildBinary();
+// `--binary PATH` measures a given build (e.g. an older one, for a before/after) instead of building this checkout.
+const given = process.argv.indexOf("--binary");
+const binary = given > 0 ? { path: process.argv[given + 1]!, cleanup() {} } : await buildBinary();
+const counts = given > 0 && process.argv.includes("--none-only") ? [0] : [0, 10];
 const base = mkdtempSync(join(tmpdir(), "openclaw-bench-plugins-"));
 try {
   const results: string[] = [];
-  for (const count of [0, 10]) {
+  for (const count of counts) {
     const env = isolatedEnv(join(base, `n${count}`));
     const extensions = join(env.OPENCLAW_STATE_DIR!, "extensions");
     const entries: Record<string, { enabled: boolean }> = {};
