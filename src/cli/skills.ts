@@ -42,7 +42,11 @@ export async function runSkills(args: string[], io: CliIo): Promise<number> {
     io.err(workspace.error);
     return 1;
   }
-  const report = await buildSkillsReport({ workspace, stateDir: ctx.paths.stateDir, config: loaded.config, env: ctx.env });
+  // Skill folders enabled plugins ship (from their manifests; no plugin code runs).
+  const { loadPlugins } = await import("../plugins/load.ts");
+  const quiet = { info() {}, warn() {}, error() {} };
+  const plugins = await loadPlugins({ config: loaded.config, stateDir: ctx.paths.stateDir, workspace, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins, dryRun: true });
+  const report = await buildSkillsReport({ workspace, stateDir: ctx.paths.stateDir, config: loaded.config, env: ctx.env, pluginSkillDirs: plugins.skillDirs });
   if (command === "list") {
     io.out(flags.json ? JSON.stringify(listJson(report, flags.eligible), null, 2) : formatList(report, flags));
     return 0;

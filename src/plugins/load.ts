@@ -81,7 +81,11 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginRe
       record.reason = `not needed: no channels.${provides[0]} section`;
       continue;
     }
-    if (options.dryRun) continue;
+    if (options.dryRun) {
+      // Skill folders come from the manifest: known without running the plugin's code.
+      for (const rel of candidate.manifest.skills ?? []) registry.skillDirs.push({ pluginId: candidate.id, dir: resolve(candidate.dir, rel) });
+      continue;
+    }
     try {
       await loadOne(candidate, record, registry, options);
       record.status = "loaded";

@@ -93,6 +93,12 @@ describe("third-party plugins loaded from disk", () => {
     expect(schema).toMatchObject({ type: "object", properties: { input: { type: "string" } }, required: ["input"] });
   });
 
+  test("a skill the plugin ships is listed in the system prompt", async () => {
+    await chat("hello");
+    const system = llm.requests.at(-1)!.body.messages.find((m: { role: string }) => m.role === "system").content as string;
+    expect(system).toContain("sample-weather");
+  });
+
   test("a plugin tool gets its validated config", async () => {
     expect(await chat("use echo")).toBe("tool said: hi: ping");
   });
