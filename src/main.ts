@@ -106,7 +106,7 @@ export async function startGateway(options: StartOptions) {
   if (recovered.resumed + recovered.queued > 0) log.info(`resumed ${recovered.resumed} interrupted and ${recovered.queued} queued runs`);
   await pluginServices.start(gateway.port);
   gateway.markReady();
-  setTimeout(() => {
+  const execReportTimer = setTimeout(() => {
     const report = execStatus();
     if (report?.warning) log.warn(report.warning);
     if (report) log.info(report.limitsText);
@@ -121,6 +121,7 @@ export async function startGateway(options: StartOptions) {
     channels: channels.manager,
     plugins: plugins.registry,
     async stop() {
+      clearTimeout(execReportTimer);
       await pluginServices.stop();
       await channels?.close();
       await stopGateway();
