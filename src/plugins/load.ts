@@ -18,6 +18,20 @@ export interface LoadPluginsOptions {
   bundled: BundledPlugin[];
   /** Only decide what would load (no plugin code runs): `plugins list` when the gateway is down. */
   dryRun?: boolean;
+  /** Budget for one plugin's import plus `register` (default 10 s). */
+  registerTimeoutMs?: number;
+}
+
+/** A plugin's import plus `register` may take this long; then it is reported and the gateway starts without it. */
+const REGISTER_TIMEOUT_MS = 10_000;
+
+async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new PluginError("register", message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const CONVERSATION_HOOKS: ReadonlySet<HookName> = new Set(["before_prompt_build", "agent_end"]);
@@ -139,8 +153,10 @@ async function loadOne(candidate: PluginCandidate, record: PluginRecord, registr
   if (candidate.origin !== "bundled") await installSdkResolver();
   let mod: unknown;
   try {
-    mod = await candidate.load();
+    const budget = options.registerTimeoutMs ?? REGISTER_TIMEOUT_MS;
+    mod = await withTimeout(candidate.load(), budget, `importing its entry did not finish within ${budget / 1000} s`);
   } catch (error) {
+    if (error instanceof PluginError) throw error;
     throw new PluginError("load", `importing its entry failed: ${(error as Error).message}`, { cause: error });
   }
   const entry = entryOf(mod, id);
@@ -234,7 +250,8 @@ async function loadOne(candidate: PluginCandidate, record: PluginRecord, registr
       pending.push(() => registry.hooks.add(id, hook, handler, opts));
     },
   };
-  await entry.register(api);
+  const budget = options.registerTimeoutMs ?? REGISTER_TIMEOUT_MS;
+  await withTimeout(Promise.resolve().then(() => entry.register(api)), budget, `register(api) did not finish within ${budget / 1000} s`);
   for (const commit of pending) commit();
   record.registered = staged;
   if (allowConversation) registry.conversationAccess.add(id);

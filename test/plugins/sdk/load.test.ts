@@ -124,6 +124,15 @@ describe("plugin loading", () => {
     expect(registry.records.find((r) => r.id === "half")?.reason).toContain("boom");
   });
 
+  test("a plugin whose register never finishes is reported after its budget and the rest load", async () => {
+    const state = stateDir();
+    plugin(state, "stuck", { index: "export default { register() { return new Promise(() => {}); } };" });
+    plugin(state, "fine");
+    const registry = await loadPlugins({ config: {}, stateDir: state, log, bundled: [], registerTimeoutMs: 100 });
+    expect(registry.records.find((r) => r.id === "stuck")).toMatchObject({ status: "error", reason: "register(api) did not finish within 0.1 s" });
+    expect(registry.records.find((r) => r.id === "fine")?.status).toBe("loaded");
+  });
+
   test("conversation hooks of a third-party plugin need hooks.allowConversationAccess", async () => {
     const state = stateDir();
     plugin(state, "peek", { index: `export default { register(api) { api.on("agent_end", () => {}); } };` });
