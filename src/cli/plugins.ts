@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readRawConfig } from "../config/load.ts";
@@ -62,7 +62,7 @@ async function fetchNpm(spec: string): Promise<{ dir: string; cleanup(): void }>
     if (code !== 0) throw new PluginError("install", `installing ${spec} failed (bun ${args.join(" ")}): ${err.trim().split("\n").slice(-3).join(" ")}`);
   };
   await Bun.write(join(work, "package.json"), '{"name":"openclaw-plugin-install","private":true}\n');
-  await run(["add", "--no-save", spec], work).catch(async () => run(["add", spec], work));
+  await run(["add", spec], work);
   const modules = join(work, "node_modules");
   const names = readdirSync(modules).flatMap((n) => (n.startsWith("@") ? readdirSync(join(modules, n)).map((m) => `${n}/${m}`) : [n]));
   const found = names.map((n) => join(modules, n)).find((d) => existsSync(join(d, "openclaw.plugin.json")));
@@ -72,7 +72,9 @@ async function fetchNpm(spec: string): Promise<{ dir: string; cleanup(): void }>
 
 async function install(ctx: CliContext, io: CliIo, source: string, flags: Set<string>): Promise<number> {
   const local = resolve(io.cwd, source);
-  const fetched = existsSync(local) ? undefined : await fetchNpm(source);
+  // A folder installs as it is; a packed tarball or an npm spec goes through Bun's installer (with its dependencies).
+  const isFolder = existsSync(local) && statSync(local).isDirectory();
+  const fetched = isFolder ? undefined : await fetchNpm(existsSync(local) ? local : source);
   const dir = fetched?.dir ?? local;
   try {
     const { manifest } = readPluginFolder(dir);

@@ -22,6 +22,8 @@ export type {
   SendTarget,
   SentMessage,
 } from "../channels/types.ts";
+export type { Provider, ProviderEvent, ProviderRequest, StopReason, ToolSpec } from "../providers/types.ts";
+export type { ChatMessage, ToolCall, Usage } from "../agent/types.ts";
 export { ChannelError, type ChannelErrorCode } from "../channels/errors.ts";
 export { chunkMarkdown } from "../channels/format/chunk.ts";
 export { accessConfigShape, decideAccess, resolveAccessPolicy, normalizeId, withAccounts, type AccessPolicy, type AccessDecision } from "../channels/access.ts";

@@ -76,4 +76,16 @@ describe("compiled binary", () => {
       await gateway.stop();
     }
   }, 60_000);
+
+  test("a packed plugin tarball installs through the binary's own Bun (no npm or Node needed)", async () => {
+    const packDir = join(sandboxDir, "pack");
+    cpSync(join(import.meta.dir, "../fixtures/plugins/sample"), join(packDir, "package"), { recursive: true });
+    const tar = Bun.spawnSync(["tar", "czf", "sample.tgz", "package"], { cwd: packDir });
+    expect(tar.exitCode).toBe(0);
+    const installed = await runBinary(binary.path, ["plugins", "install", join(packDir, "sample.tgz"), "--force"], env, binary.dir);
+    expect(installed.stderr).toBe("");
+    expect(installed.stdout).toContain("Installed sample");
+    const cli = await runBinary(binary.path, ["sample"], env, binary.dir);
+    expect(cli.stdout.trim()).toBe("hello from the sample CLI");
+  }, 60_000);
 });

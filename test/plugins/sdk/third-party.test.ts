@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GatewayClient } from "../../../src/protocol/client.ts";
@@ -62,8 +62,14 @@ describe("third-party plugins loaded from disk", () => {
           entries: { sample: { config: { greeting: "hi", suffix: " (via sample)" } } },
         },
         channels: { tiny: { url: tiny.url, dmPolicy: "open", allowFrom: ["*"] } },
+
       },
     });
+    // An agent on the sample plugin's own model protocol, next to the default one.
+    const written = JSON.parse(readFileSync(state.paths.configPath, "utf8"));
+    written.models.providers.echoer = { api: "sample-echo", baseUrl: "none", models: [{ id: "parrot" }] };
+    written.agents.list = [{ id: "main", default: true }, { id: "echo", model: "echoer/parrot" }];
+    writeFileSync(state.paths.configPath, JSON.stringify(written));
     booted = await bootGateway(state);
     client = booted.log.client;
   });
@@ -122,6 +128,19 @@ describe("third-party plugins loaded from disk", () => {
     tiny.inbox.push({ id: 1, from: "u1", text: "hello tiny" });
     const reply = await until(() => tiny.sent.find((s) => s.chatId === "u1"), 5000, "a reply on the tiny platform");
     expect(reply.text).toBe("plain answer (via sample)");
+  });
+
+  test("a model protocol from a plugin serves an agent whose model names it", async () => {
+    const res = await fetch(`${booted.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "openclaw/echo", messages: [{ role: "user", content: "say this" }] }),
+    });
+    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe("echo(parrot): say this");
+  });
+
+  test("a plugin service starts with the gateway", async () => {
+    expect(await Bun.file(join(state.stateDir, "plugins", "sample", "service.txt")).text()).toBe("started");
   });
 
   test("plugins.list reports what each plugin registered, and why the refused and broken ones did not load", async () => {
