@@ -77,6 +77,7 @@ export async function startGateway(options: StartOptions) {
     runTurn: ({ runId, sessionKey, agentId, messages, signal, drainSteering, model }) =>
       agent.runner.runAgent({ runId, sessionKey, agentId, history: messages, model, firstRun: !messages.some((m) => m.role === "assistant") }, { signal, drainSteering }),
     onListenerError: (error) => log.warn(`event listener failed: ${(error as Error)?.stack ?? error}`),
+    pluginCommands: plugins.chatCommands,
   });
   const stopBridge = chatEvents.bridgeSessionEvents(queue, gateway.hub);
 

@@ -77,8 +77,8 @@ export interface PluginCliCommand {
 export interface PluginChatCommand {
   name: string;
   description?: string;
-  /** Return the reply text. */
-  handler(ctx: { args: string; sessionKey: string; agentId: string }): string | Promise<string>;
+  /** Return the reply text (OpenClaw's `{text}` works too). `signal` aborts on `/stop` and on shutdown. */
+  handler(ctx: { args: string; sessionKey: string; agentId: string; signal: AbortSignal }): string | { text: string } | Promise<string | { text: string }>;
 }
 
 export interface PluginServiceContext {

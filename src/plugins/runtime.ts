@@ -4,6 +4,7 @@ import type { Gateway } from "../gateway/create.ts";
 import type { BundledPlugin, PluginTool } from "../plugin-sdk/types.ts";
 import { applyToolPolicy } from "../tools/policy.ts";
 import type { Tool } from "../tools/types.ts";
+import { pluginChatCommands } from "./chat-commands.ts";
 import { loadPlugins } from "./load.ts";
 import { pluginRunHooks } from "./run-hooks.ts";
 
@@ -26,6 +27,8 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
     registry,
     /** Wire protocols plugins added, for the provider registry. */
     apis,
+    /** Chat commands (`/name rest`) for the session queue. */
+    chatCommands: pluginChatCommands(registry),
     /** The agent runner's hook points. */
     runHooks: pluginRunHooks(registry),
     channelLoaders: () => Object.fromEntries([...registry.channels].map(([name, { plugin }]) => [name, async () => ({ plugin })])),

@@ -4,14 +4,55 @@ import type { ChatCommand } from "./reset.ts";
 import type { SessionStore } from "./store.ts";
 import type { RunOutcome, RunRecord, SessionEvent } from "./types.ts";
 
-/** A session command that waits its turn in the session's lane (it reads or rewrites the transcript). */
-export type LaneCommand = Extract<ChatCommand, { kind: "compact" }>;
+/** A chat command from a plugin: `/name rest`, answered by its handler instead of the model. */
+export type PluginCommandCall = { kind: "plugin"; name: string; rest: string };
 
-/** `/compact` as a lane command, or undefined for any other message (also after a restart, from the stored text). */
-export function laneCommandOf(message: ChatMessage, parse: (text: string) => ChatCommand | undefined): LaneCommand | undefined {
+/**
+ * A plugin's chat command handler as the queue runs it: resolves with the reply text; a throw becomes the run's
+ * error, so its message should say which plugin failed. `signal` aborts on `/stop` and on shutdown.
+ */
+export type PluginCommandHandler = (ctx: { args: string; sessionKey: string; agentId: string; signal: AbortSignal }) => Promise<string>;
+
+/** A session command that waits its turn in the session's lane (it reads or rewrites the transcript). */
+export type LaneCommand = Extract<ChatCommand, { kind: "compact" }> | PluginCommandCall;
+
+/** `/name rest` when a plugin command of that name exists (checked after the core commands, which win). */
+export function parsePluginCommand(text: string, commands: ReadonlyMap<string, unknown> | undefined): PluginCommandCall | undefined {
+  if (!commands?.size) return undefined;
+  const match = /^\/([a-z0-9][\w-]*)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
+  const name = match?.[1]!.toLowerCase();
+  if (!name || !commands.has(name)) return undefined;
+  return { kind: "plugin", name, rest: (match![2] ?? "").trim() };
+}
+
+/** `/compact` or a plugin command as a lane command, or undefined for any other message (also after a restart, from the stored text). */
+export function laneCommandOf(message: ChatMessage, parse: (text: string) => ChatCommand | PluginCommandCall | undefined): LaneCommand | undefined {
   if (message.role !== "user") return undefined;
   const command = parse(message.content);
-  return command?.kind === "compact" ? command : undefined;
+  return command?.kind === "compact" || command?.kind === "plugin" ? command : undefined;
+}
+
+/**
+ * Runs a plugin's chat command in the session's lane. Never throws: the reply is a `final` (stopReason "command"),
+ * a failing handler an `error` carrying its message, a `/stop` an aborted error (a hung handler does not hold the lane).
+ */
+export async function executePluginCommand(
+  run: RunRecord,
+  command: PluginCommandCall,
+  handler: PluginCommandHandler | undefined,
+  signal: AbortSignal,
+): Promise<RunOutcome> {
+  const { runId, sessionKey, agentId } = run;
+  if (!handler) return { type: "error", runId, error: { code: "internal", message: `The /${command.name} command is no longer available: the plugin that provided it is not loaded.` } };
+  const aborted = new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  try {
+    if (signal.aborted) throw signal.reason;
+    const text = await Promise.race([handler({ args: command.rest, sessionKey, agentId, signal }), aborted]);
+    return { type: "final", runId, text, stopReason: "command" };
+  } catch (error) {
+    if (signal.aborted) return { type: "error", runId, error: { code: "aborted", message: `The /${command.name} command was stopped.` } };
+    return { type: "error", runId, error: { code: "internal", message: error instanceof Error ? error.message : String(error) } };
+  }
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "../agent/types.ts";
-import { executeCompact, type LaneCommand, laneCommandOf, statusText } from "./commands.ts";
+import { executeCompact, executePluginCommand, type LaneCommand, laneCommandOf, parsePluginCommand, type PluginCommandHandler, statusText } from "./commands.ts";
 import type { CompactionSettings, Summarise } from "./compaction.ts";
 import { SessionError } from "./errors.ts";
 import { type ResetPolicy, parseChatCommand } from "./reset.ts";
@@ -22,6 +22,8 @@ export interface SessionQueueOptions {
   defaultModel?: (agentId: string) => string | undefined;
   /** Called when a subscriber throws; the queue goes on. */
   onListenerError?: (error: unknown) => void;
+  /** Chat commands plugins registered, by lower-case name (`/name rest`); the core commands win over them. */
+  pluginCommands?: () => ReadonlyMap<string, PluginCommandHandler>;
 }
 
 export interface SubmitInput {
@@ -46,7 +48,7 @@ export interface SubmitResult {
   /** A retry with a known idempotencyKey: nothing new was queued. */
   duplicate?: boolean;
   /** Set when the message was a session command handled by the queue itself. */
-  command?: "new" | "reset" | "stop" | "compact" | "status";
+  command?: "new" | "reset" | "stop" | "compact" | "status" | "plugin";
 }
 
 interface Pending {
@@ -88,6 +90,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
   const idleWaiters: Array<() => void> = [];
   const running = new Set<Promise<void>>();
   let closed = false;
+  const parseCommand = (text: string) => parseChatCommand(text) ?? parsePluginCommand(text, options.pluginCommands?.());
 
   const emit = (event: SessionEvent) => {
     for (const listener of listeners) {
@@ -195,12 +198,15 @@ export function createSessionQueue(options: SessionQueueOptions) {
     emit({ sessionKey: run.sessionKey, runId: run.runId, runIds: [run.runId], event: outcome });
   }
 
-  /** A lane command (/compact) holds the session like a turn, so it never races one; /stop aborts it. */
+  /** A lane command (/compact, a plugin's command) holds the session like a turn, so it never races one; /stop aborts it. */
   async function runCommand(l: Lane, run: RunRecord, command: LaneCommand): Promise<{ outcome: RunOutcome; runIds: string[] }> {
     const controller = new AbortController();
     l.active = { turnRunId: run.runId, runIds: [run.runId], controller, sessionId: store.get(l.key)?.sessionId ?? "", steered: [] };
-    const outcome = await executeCompact({ store, compaction: options.compaction, emit }, run, command, controller.signal);
-    // Shutting down mid-compaction: the run stays queued and recover() runs it again at the next start.
+    const outcome =
+      command.kind === "compact"
+        ? await executeCompact({ store, compaction: options.compaction, emit }, run, command, controller.signal)
+        : await executePluginCommand(run, command, options.pluginCommands?.().get(command.name), controller.signal);
+    // Shutting down mid-command: the run stays queued and recover() runs it again at the next start.
     if (!(controller.signal.aborted && closed)) {
       try {
         store.write(() => recordCommand(run, outcome));
@@ -233,7 +239,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
       throw new SessionError("invalid_message", `The message for session "${input.sessionKey}" is empty: send some text or an image.`);
     }
     const stamped = { ...message, timestamp: message.timestamp ?? now() };
-    const command = parseChatCommand(message.content);
+    const command = parseCommand(message.content);
     const queueMode = input.queueMode ?? options.defaultQueueMode ?? "collect";
     const { run, duplicate } = store.insertRun({ ...input, message: stamped, queueMode });
     if (duplicate) return { runId: run.runId, accepted: true, duplicate: true };
@@ -266,11 +272,11 @@ export function createSessionQueue(options: SessionQueueOptions) {
       return { runId: follow.run.runId, accepted: true, command: command.kind };
     }
 
-    if (command?.kind === "compact") {
+    if (command?.kind === "compact" || command?.kind === "plugin") {
       l.pending.push({ run, command });
       markReady(l);
       pump();
-      return { runId: run.runId, accepted: true, command: "compact" };
+      return { runId: run.runId, accepted: true, command: command.kind };
     }
 
     if (queueMode === "interrupt") {
@@ -342,7 +348,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
           l.pending.splice(at < 0 ? l.pending.length : at, 0, { run, resume: merged.get(run.runId) ?? [] });
           resumed++;
         } else if (run.status === "queued") {
-          l.pending.push({ run, command: laneCommandOf(run.message, parseChatCommand) });
+          l.pending.push({ run, command: laneCommandOf(run.message, parseCommand) });
           queued++;
         }
         markReady(l);
