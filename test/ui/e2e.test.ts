@@ -33,6 +33,26 @@ function reply(request: RecordedRequest): FakeReply {
   return { text: "Hello from the **fake** model.\n\n- first point\n- `second` point\n\n```js\nconsole.log(1 < 2);\n```", delayMs: 60 };
 }
 
+/** Two plugin folders loaded through plugins.load.paths: one registers a tool and a chat command, one throws. */
+function writePlugins(root: string): string[] {
+  const plugin = (id: string, body: string) => {
+    const dir = join(root, id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "openclaw.plugin.json"), JSON.stringify({ id, name: id === "dice" ? "Dice" : undefined, configSchema: { type: "object" } }));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: id, openclaw: { extensions: ["./index.ts"] } }));
+    writeFileSync(join(dir, "index.ts"), `export default { id: ${JSON.stringify(id)}, register(api) { ${body} } };\n`);
+    return dir;
+  };
+  return [
+    plugin(
+      "dice",
+      `api.registerTool({ name: "dice_roll", description: "Rolls a die", parameters: { type: "object", properties: {} }, execute: () => ({ content: [{ type: "text", text: "4" }] }) });
+       api.registerCommand({ name: "roll", description: "Rolls a die", handler: () => "You rolled a 4." });`,
+    ),
+    plugin("broken", `throw new Error("the broken plugin needs a BROKEN_KEY");`),
+  ];
+}
+
 let binary: BuiltBinary;
 let llm: FakeLlm;
 let telegram: FakeTelegram;
@@ -62,6 +82,7 @@ describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled
     writeFileSync(join(workspace, "AGENTS.md"), "# Agents\nBe brief.\n");
     configPath = join(env.OPENCLAW_STATE_DIR!, "openclaw.json");
     const config = {
+      plugins: { load: { paths: writePlugins(join(base, "plugins")) } },
       gateway: { auth: { mode: "token", token: TOKEN } },
       models: { providers: { fake: llm.providerConfig() } },
       agents: { defaults: { model: "fake/fake-model", workspace } },
@@ -197,6 +218,30 @@ describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled
     await page.locator(".status-line", { hasText: "Denied Mallory" }).waitFor();
     await page.locator(".empty", { hasText: "No pending pairing requests." }).waitFor();
     expect(await page.locator(".card").count()).toBe(0);
+  });
+
+  test("the Plugins page shows what a plugin registered and why another failed to load", async () => {
+    await page.getByRole("link", { name: "Plugins" }).click();
+    const dice = page.locator('.card[data-plugin="dice"]');
+    await dice.locator(".pill", { hasText: "loaded" }).waitFor();
+    expect(await dice.locator(".card-title strong").textContent()).toBe("Dice");
+    expect(await dice.locator('[data-kind="tools"]').textContent()).toBe("dice_roll");
+    expect(await dice.locator('[data-kind="commands"]').textContent()).toBe("/roll");
+    expect(await dice.locator(".facts").textContent()).toContain("plugins.load.paths");
+    const broken = page.locator('.card[data-plugin="broken"]');
+    expect(await broken.locator(".pill").textContent()).toBe("error");
+    expect(await broken.locator(".reason").textContent()).toContain("the broken plugin needs a BROKEN_KEY");
+    // Failures are listed first.
+    expect(await page.locator(".card[data-plugin]").first().getAttribute("data-plugin")).toBe("broken");
+    await shot("plugins");
+  });
+
+  test("a plugin's chat command typed in Chat is answered by the plugin", async () => {
+    await page.getByRole("link", { name: "Chat" }).click();
+    const box = page.getByLabel("Message", { exact: true });
+    await box.fill("/roll");
+    await box.press("Enter");
+    await page.locator(".msg.assistant", { hasText: "You rolled a 4." }).waitFor();
   });
 
   test("a bad config edit is refused with the key path shown, and the file stays unchanged", async () => {

@@ -5,6 +5,7 @@ import { ConfigPage } from "./pages/config.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { LogsPage } from "./pages/logs.tsx";
 import { PairingPage } from "./pages/pairing.tsx";
+import { PluginsPage } from "./pages/plugins.tsx";
 import { SessionsPage } from "./pages/sessions.tsx";
 import { PAGES, route, type PageId } from "./router.ts";
 
@@ -13,6 +14,7 @@ const VIEWS: Record<PageId, () => preact.JSX.Element> = {
   sessions: SessionsPage,
   channels: ChannelsPage,
   pairing: PairingPage,
+  plugins: PluginsPage,
   config: ConfigPage,
   logs: LogsPage,
 };
