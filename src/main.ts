@@ -95,6 +95,7 @@ export async function startGateway(options: StartOptions) {
   chat.registerChatMethods(gateway, { queue, store, config, compaction: agent.compaction, listModels: async (signal) => agent.providers(config()).listModels(signal) });
   const logs = await import("./logs/index.ts");
   logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));
+  (await import("./skills/ws-method.ts")).registerSkillsMethod(gateway.methods, { config, paths, env, pluginSkillDirs: () => plugins.registry.skillDirs });
   channels = await channelService.startChannels({ gateway, db, queue, store, config, log, env, plugins: { ...plugins.channelLoaders(), ...options.channelPlugins }, hooks: plugins.registry.hooks });
   const stopIdleGc = collectWhenIdle(gateway.app, queue);
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });

@@ -80,6 +80,11 @@ describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled
     const workspace = join(base, "workspace");
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, "AGENTS.md"), "# Agents\nBe brief.\n");
+    for (const [name, requires] of [["notes", undefined], ["needs-tool", { bins: ["no-such-program-xyz"] }]] as const) {
+      mkdirSync(join(workspace, "skills", name), { recursive: true });
+      const meta = requires ? `metadata: ${JSON.stringify({ openclaw: { requires } })}\n` : "";
+      writeFileSync(join(workspace, "skills", name, "SKILL.md"), `---\nname: ${name}\ndescription: The ${name} skill\n${meta}---\nBody.\n`);
+    }
     configPath = join(env.OPENCLAW_STATE_DIR!, "openclaw.json");
     const config = {
       plugins: { load: { paths: writePlugins(join(base, "plugins")) } },
@@ -220,7 +225,7 @@ describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled
     expect(await page.locator(".card").count()).toBe(0);
   });
 
-  test("the Plugins page shows what a plugin registered and why another failed to load", async () => {
+  test("the Plugins page shows what a plugin registered, why another failed to load, and why a skill is inactive", async () => {
     await page.getByRole("link", { name: "Plugins" }).click();
     const dice = page.locator('.card[data-plugin="dice"]');
     await dice.locator(".pill", { hasText: "loaded" }).waitFor();
@@ -233,6 +238,10 @@ describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled
     expect(await broken.locator(".reason").textContent()).toContain("the broken plugin needs a BROKEN_KEY");
     // Failures are listed first.
     expect(await page.locator(".card[data-plugin]").first().getAttribute("data-plugin")).toBe("broken");
+    expect(await page.locator('.card[data-skill="notes"] .pill').textContent()).toBe("active");
+    const inactive = page.locator('.card[data-skill="needs-tool"]');
+    expect(await inactive.locator(".pill").textContent()).toBe("inactive");
+    expect(await inactive.locator(".reason").textContent()).toBe("missing bin on PATH: no-such-program-xyz");
     await shot("plugins");
   });
 

@@ -11,8 +11,6 @@ export const connState = signal<ConnState>("connecting");
 /** Why the last connect failed (shown on the login form or in the status bar). */
 export const connError = signal<string>("");
 export const serverVersion = signal<string>("");
-/** The methods the gateway offers (hello-ok `features.methods`), so a page can skip what this gateway lacks. */
-export const serverMethods = signal<ReadonlySet<string>>(new Set());
 
 let client: GatewayClient | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -64,7 +62,6 @@ export async function connect(): Promise<void> {
     attempt = 0;
     connError.value = "";
     serverVersion.value = c.hello.server.version;
-    serverMethods.value = new Set(c.hello.features?.methods ?? []);
     connState.value = "open";
     c.onEvent((frame) => {
       for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload);

@@ -1,9 +1,15 @@
 import { Fragment } from "preact";
-import { call, serverMethods } from "../gateway.ts";
+import { call } from "../gateway.ts";
 import { useLoader } from "../use-loader.ts";
 import type { PluginRecord } from "../../../plugins/registry.ts";
 import { PageHead } from "./page-head.tsx";
-import { SkillsList } from "./skills.tsx";
+import { SkillsList, type SkillsReport } from "./skills.tsx";
+
+interface PluginsList {
+  plugins: PluginRecord[];
+  /** Problems not tied to one plugin (a channels.<id> section no plugin provides). */
+  warnings?: string[];
+}
 
 const STATUS_TONE: Record<PluginRecord["status"], string> = { loaded: "ok", idle: "off", disabled: "off", error: "bad" };
 
@@ -93,19 +99,18 @@ function PluginCard({ plugin: p }: { plugin: PluginRecord }) {
 }
 
 export function PluginsPage() {
-  const list = useLoader(() => call<{ plugins: PluginRecord[] }>("plugins.list").then((r) => r.plugins));
-  // Older gateways (and this one before skills existed) have no skills.status: the page then shows plugins only.
-  const skills = serverMethods.value.has("skills.status");
-  const failed = list.data?.filter((p) => p.status === "error").length ?? 0;
-  const loaded = list.data?.filter((p) => p.status === "loaded").length ?? 0;
+  const list = useLoader(() => Promise.all([call<PluginsList>("plugins.list"), call<SkillsReport>("skills.status")]).then(([plugins, skills]) => ({ ...plugins, skills })));
+  const all = list.data?.plugins;
+  const failed = all?.filter((p) => p.status === "error").length ?? 0;
+  const loaded = all?.filter((p) => p.status === "loaded").length ?? 0;
   // Failures first, so a plugin that did not load is the first thing seen.
-  const plugins = list.data ? [...list.data].sort((a, b) => Number(b.status === "error") - Number(a.status === "error")) : undefined;
+  const plugins = all ? [...all].sort((a, b) => Number(b.status === "error") - Number(a.status === "error")) : undefined;
   return (
     <section aria-labelledby="plugins-title">
-      <PageHead id="plugins-title" title={skills ? "Plugins & Skills" : "Plugins"} list={list}>
-        {list.data ? (
+      <PageHead id="plugins-title" title="Plugins & Skills" list={list}>
+        {all ? (
           <p class="hint" role="status">
-            {loaded} loaded, {failed} failed, {list.data.length} found.
+            {loaded} loaded, {failed} failed, {all.length} found.
           </p>
         ) : null}
       </PageHead>
@@ -115,12 +120,19 @@ export function PluginsPage() {
           No plugins found. Add a plugin folder under <code>plugins.load.paths</code> on the Config page, or install one with <code>openclaw plugins install</code>.
         </p>
       ) : null}
+      {list.data?.warnings?.length ? (
+        <ul class="warnings" aria-label="Plugin warnings">
+          {list.data.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
       <ul class="cards">
         {plugins?.map((p) => (
           <PluginCard key={`${p.origin}:${p.id}:${p.dir}`} plugin={p} />
         ))}
       </ul>
-      {skills ? <SkillsList /> : null}
+      {list.data ? <SkillsList report={list.data.skills} /> : null}
     </section>
   );
 }
