@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { resolveAgentSettings } from "../agent/settings.ts";
 import type { Config } from "../config/index.ts";
 import { defaultAgentId, listAgents } from "../routing/index.ts";
-import { buildSkillsReport, skillReasons, type SkillsReport, type SkillStatus } from "../skills/index.ts";
+import { buildSkillsReport, openClawSkill, skillReasons, type SkillsReport, type SkillStatus } from "../skills/index.ts";
 import { cliContext, loadCliConfig, type CliContext } from "./context.ts";
 import type { CliIo } from "./io.ts";
 
@@ -58,7 +58,7 @@ export async function runSkills(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const shadowed = report.skills.filter((s) => s.overriddenBy === skill.filePath);
-  io.out(flags.json ? JSON.stringify({ ...skill, reasons: skillReasons(skill), overrides: shadowed.map((s) => ({ source: s.source, filePath: s.filePath })) }, null, 2) : formatInfo(skill, shadowed));
+  io.out(flags.json ? JSON.stringify({ ...openClawSkill(skill), overrides: shadowed.map((s) => ({ source: s.source, filePath: s.filePath })) }, null, 2) : formatInfo(skill, shadowed));
   return 0;
 }
 
@@ -109,29 +109,7 @@ function listJson(report: SkillsReport, eligibleOnly: boolean) {
   return {
     workspaceDir: report.workspaceDir,
     managedSkillsDir: report.managedSkillsDir,
-    skills: report.skills
-      .filter((s) => !eligibleOnly || s.eligible)
-      .map((s) => ({
-        name: s.name,
-        description: s.description,
-        emoji: s.emoji,
-        eligible: s.eligible,
-        disabled: s.disabled,
-        blockedByAllowlist: false,
-        blockedByAgentFilter: false,
-        modelVisible: s.modelVisible,
-        userInvocable: s.userInvocable,
-        commandVisible: false,
-        source: s.source,
-        bundled: false,
-        primaryEnv: s.primaryEnv,
-        homepage: s.homepage,
-        missing: s.missing,
-        filePath: s.filePath,
-        ...(s.pluginId ? { pluginId: s.pluginId } : {}),
-        ...(s.overriddenBy ? { overriddenBy: s.overriddenBy } : {}),
-        reasons: skillReasons(s),
-      })),
+    skills: report.skills.filter((s) => !eligibleOnly || s.eligible).map(openClawSkill),
     diagnostics: report.diagnostics,
   };
 }

@@ -4,3 +4,4 @@ export { skillRunContext, type SkillRunContext } from "./run-context.ts";
 export { parseSkillFile, type SkillManifest, type SkillRequirements } from "./front-matter.ts";
 export { skillRoots, type SkillRoot } from "./discover.ts";
 export type * from "./types.ts";
+export { openClawSkill, openClawSkillsReport } from "./openclaw-shape.ts";

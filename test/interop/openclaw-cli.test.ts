@@ -47,6 +47,8 @@ const COMMANDS: Record<string, string[]> = {
   status: ["status"],
   message: ["message", "send", "--channel", "telegram", "--target", "4242", "--message", "hello from openclaw"],
   pairing: ["gateway", "call", "channels.pairing.list", "--params", "{}", "--json"],
+  skills: ["skills", "list"],
+  skillInfo: ["skills", "info", "needs-token", "--json"],
 };
 
 beforeAll(async () => {
@@ -63,6 +65,10 @@ beforeAll(async () => {
     channels: { telegram: { botToken: telegram.token, apiRoot: telegram.url } },
   };
   writeFileSync(join(env.OPENCLAW_STATE_DIR!, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  for (const [name, meta] of [["interop-skill", ""], ["needs-token", 'metadata: {"openclaw": {"requires": {"env": ["INTEROP_SKILL_TOKEN"]}}}\n']]) {
+    mkdirSync(join(env.OPENCLAW_STATE_DIR!, "skills", name!), { recursive: true });
+    writeFileSync(join(env.OPENCLAW_STATE_DIR!, "skills", name!, "SKILL.md"), `---\nname: ${name}\ndescription: The ${name} skill.\n${meta}---\nbody\n`);
+  }
   gateway = await startGateway(binary.path, env, binary.dir, { timeoutMs: 30_000 });
   const home = join(base, "client");
   mkdirSync(join(home, ".openclaw"), { recursive: true });
@@ -135,6 +141,21 @@ describe.skipIf(!available)("the real OpenClaw CLI against the compiled gateway"
     expect(r.code).toBe(0);
     const sent = telegram.sent.find((c) => c.method === "sendMessage" && c.payload.text === "hello from openclaw");
     expect(sent?.payload.chat_id).toBe(4242);
+  }, 120_000);
+
+  test("openclaw skills list shows the gateway's skills, ready or needing setup", async () => {
+    const r = await result("skills");
+    expect(r.out).toContain("Skills (1/2 ready)");
+    expect(r.out).toMatch(/✓ ready\s+│ interop-skill\s+│ The interop-skill skill\.\s+│ openclaw-managed/);
+    expect(r.out).toMatch(/△ needs setup\s+│ needs-token/);
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  test("openclaw skills info --json names what a skill is missing", async () => {
+    const r = await result("skillInfo");
+    const json = JSON.parse(r.out.slice(r.out.indexOf("{"), r.out.lastIndexOf("}") + 1));
+    expect(json).toMatchObject({ name: "needs-token", eligible: false, missing: { env: ["INTEROP_SKILL_TOKEN"] } });
+    expect(r.code).toBe(0);
   }, 120_000);
 
   test("openclaw gateway call channels.pairing.list answers in OpenClaw's shape", async () => {
