@@ -231,7 +231,7 @@ export const configSchema = z.object({
           z.object({
             enabled: z.boolean().optional(),
             env: z.record(z.string(), z.string()).optional(),
-            apiKey: z.union([z.string(), z.object({ source: z.enum(["env", "file", "exec"]), provider: z.string().optional(), id: z.string() })]).optional(),
+            apiKey: z.string().optional(),
           }),
         )
         .optional(),

@@ -1,5 +1,4 @@
 import type { Config } from "../config/index.ts";
-import { resolveApiKey } from "./status.ts";
 import type { SkillsReport } from "./types.ts";
 
 /** What an agent run gets from its active skills besides the prompt lines. */
@@ -23,7 +22,7 @@ export function skillRunContext(report: SkillsReport, config: Config, env: Recor
     const entry = config.skills?.entries?.[s.skillKey];
     if (!entry) continue;
     for (const [name, value] of Object.entries(entry.env ?? {})) out[name] = env[name]?.trim() ? env[name]! : value;
-    const apiKey = s.primaryEnv ? resolveApiKey(s.skillKey, entry.apiKey, env) : undefined;
+    const apiKey = s.primaryEnv ? entry.apiKey?.trim() : undefined;
     if (s.primaryEnv && (env[s.primaryEnv]?.trim() || apiKey)) out[s.primaryEnv] = env[s.primaryEnv]?.trim() ? env[s.primaryEnv]! : apiKey!;
   }
   return { env: out, readRoots };

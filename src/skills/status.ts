@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import { discoverSkills, skillRoots } from "./discover.ts";
-import type { PluginSkillDir, RequirementLists, SkillDiagnostic, SkillRecord, SkillsConfig, SkillsReport, SkillStatus } from "./types.ts";
+import type { PluginSkillDir, RequirementLists, SkillRecord, SkillsReport, SkillStatus } from "./types.ts";
 
 export interface SkillsReportOptions {
   workspace: string;
@@ -33,12 +33,12 @@ export async function buildSkillsReport(options: SkillsReportOptions): Promise<S
   const platform = options.platform ?? process.platform;
   const winners = new Map<string, SkillRecord>();
   for (const r of records) if (!winners.has(r.name)) winners.set(r.name, r);
-  const skills = records.map((record) => evaluate(record, winners.get(record.name)!, options, which, platform, diagnostics));
+  const skills = records.map((record) => evaluate(record, winners.get(record.name)!, options, which, platform));
   skills.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { workspaceDir: options.workspace, managedSkillsDir: join(options.stateDir, "skills"), skills, diagnostics };
 }
 
-function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsReportOptions, which: (bin: string) => boolean, platform: string, diagnostics: SkillDiagnostic[]): SkillStatus {
+function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsReportOptions, which: (bin: string) => boolean, platform: string): SkillStatus {
   const m = record.manifest;
   const skillKey = m.skillKey ?? record.name;
   const entry = options.config.skills?.entries?.[skillKey];
@@ -46,8 +46,8 @@ function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsRepor
   const overriddenBy = winner === record ? undefined : winner.filePath;
   const requirements: RequirementLists = { ...m.requires, os: m.os };
   const osOk = m.os.length === 0 || m.os.map(normalizeOs).includes(normalizeOs(platform));
-  const apiKey = winner === record ? resolveApiKey(skillKey, entry?.apiKey, options.env, diagnostics) : undefined;
-  const envSet = (name: string) => !!options.env[name]?.trim() || !!entry?.env?.[name]?.trim() || (m.primaryEnv === name && !!apiKey);
+  // A SecretRef apiKey was already resolved to its value when the config loaded.
+  const envSet = (name: string) => !!options.env[name]?.trim() || !!entry?.env?.[name]?.trim() || (m.primaryEnv === name && !!entry?.apiKey?.trim());
   const missing: RequirementLists = {
     bins: m.always ? [] : m.requires.bins.filter((b) => !which(b)),
     anyBins: m.always || m.requires.anyBins.length === 0 || m.requires.anyBins.some(which) ? [] : m.requires.anyBins,
@@ -77,20 +77,6 @@ function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsRepor
     requirements,
     missing,
   };
-}
-
-type ApiKey = NonNullable<SkillsConfig["entries"]>[string]["apiKey"];
-
-/** `skills.entries.<key>.apiKey`: a string, or a SecretRef `{source: "env", id}`; file and exec refs are not read yet. */
-export function resolveApiKey(skillKey: string, apiKey: ApiKey, env: Record<string, string | undefined>, diagnostics?: SkillDiagnostic[]): string | undefined {
-  if (apiKey === undefined) return undefined;
-  if (typeof apiKey === "string") return apiKey.trim() || undefined;
-  if (apiKey.source === "env") return env[apiKey.id]?.trim() || undefined;
-  diagnostics?.push({
-    path: `skills.entries.${skillKey}.apiKey`,
-    message: `a SecretRef with source "${apiKey.source}" is not supported by this gateway yet and is ignored; use a string or {source: "env", id: "VAR"}`,
-  });
-  return undefined;
 }
 
 /** Why a skill is not active, in words (empty when it is). */

@@ -68,6 +68,6 @@ export interface SkillsReport {
   managedSkillsDir: string;
   /** Winners first in name order, then the overridden copies. */
   skills: SkillStatus[];
-  /** Files that could not be used (bad front matter, escaping symlinks, too large) and ignored settings. */
+  /** Files that could not be used (bad front matter, escaping symlinks, too large) and folders cut short by a limit. */
   diagnostics: SkillDiagnostic[];
 }

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import type { Config } from "../../src/config/index.ts";
+import { resolveConfig, type Config } from "../../src/config/index.ts";
 import { buildSkillsReport, skillReasons, skillRunContext, type SkillStatus } from "../../src/skills/index.ts";
 import { skillMd, skillsHome } from "./helpers.ts";
 
@@ -46,18 +46,13 @@ test("requires.env is met by the environment, by skills.entries.<name>.env, or b
   expect((await judge(meta, { env: { GEMINI_API_KEY: "k" } })).eligible).toBe(true);
   expect((await judge(meta, { config: { skills: { entries: { s: { env: { GEMINI_API_KEY: "k" } } } } } })).eligible).toBe(true);
   expect((await judge(meta, { config: { skills: { entries: { s: { apiKey: "k" } } } } })).eligible).toBe(true);
-  expect((await judge(meta, { config: { skills: { entries: { s: { apiKey: { source: "env", id: "MY_KEY" } } } } }, env: { MY_KEY: "k" } })).eligible).toBe(true);
-  expect((await judge(meta, { config: { skills: { entries: { s: { apiKey: { source: "env", id: "MY_KEY" } } } } } })).eligible).toBe(false);
 });
 
-test("an apiKey SecretRef from a file or a command is reported as not supported rather than silently dropped", async () => {
-  const h = skillsHome();
-  homes.push(h);
-  h.write(".openclaw/workspace/skills/s/SKILL.md", skillMd("s", "A skill", { requires: { env: ["K"] }, primaryEnv: "K" }));
-  const config: Config = { skills: { entries: { s: { apiKey: { source: "file", provider: "vault", id: "/k" } } } } };
-  const report = await buildSkillsReport({ workspace: h.workspace, stateDir: h.stateDir, home: h.home, config, env: {} });
-  expect(report.skills[0]!.eligible).toBe(false);
-  expect(report.diagnostics).toEqual([{ path: "skills.entries.s.apiKey", message: expect.stringContaining('source "file" is not supported') }]);
+test("an apiKey written as a SecretRef counts once the config loader resolved it", async () => {
+  const meta = { requires: { env: ["GEMINI_API_KEY"] }, primaryEnv: "GEMINI_API_KEY" };
+  const raw = { skills: { entries: { s: { apiKey: { source: "env", provider: "default", id: "MY_KEY" } } } } };
+  const { config } = resolveConfig(raw, "(test)", { env: { MY_KEY: "k" } });
+  expect((await judge(meta, { config })).eligible).toBe(true);
 });
 
 test("requires.config needs each config path to be truthy", async () => {
