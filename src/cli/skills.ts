@@ -37,16 +37,16 @@ export async function runSkills(args: string[], io: CliIo): Promise<number> {
   }
   const ctx = cliContext(io);
   const loaded = loadCliConfig(ctx);
-  const workspace = resolveWorkspace(loaded.config, ctx, io.cwd, flags.agent);
-  if (typeof workspace !== "string") {
-    io.err(workspace.error);
+  const agent = resolveAgent(loaded.config, ctx, io.cwd, flags.agent);
+  if ("error" in agent) {
+    io.err(agent.error);
     return 1;
   }
   // Skill folders enabled plugins ship (from their manifests; no plugin code runs).
   const { loadPlugins } = await import("../plugins/load.ts");
   const quiet = { info() {}, warn() {}, error() {} };
-  const plugins = await loadPlugins({ config: loaded.config, stateDir: ctx.paths.stateDir, workspace, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins, dryRun: true });
-  const report = await buildSkillsReport({ workspace, stateDir: ctx.paths.stateDir, config: loaded.config, env: ctx.env, pluginSkillDirs: plugins.skillDirs });
+  const plugins = await loadPlugins({ config: loaded.config, stateDir: ctx.paths.stateDir, workspace: agent.workspace, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins, dryRun: true });
+  const report = await buildSkillsReport({ workspace: agent.workspace, stateDir: ctx.paths.stateDir, config: loaded.config, env: ctx.env, agentId: agent.agentId, pluginSkillDirs: plugins.skillDirs });
   if (command === "list") {
     io.out(flags.json ? JSON.stringify(listJson(report, flags.eligible), null, 2) : formatList(report, flags));
     return 0;
@@ -80,19 +80,21 @@ function parseFlags(args: string[]): Flags | string {
 }
 
 /** `--agent <id>`, else the configured agent whose workspace holds the current directory, else the default agent. */
-function resolveWorkspace(config: Config, ctx: CliContext, cwd: string, agent: string | undefined): string | { error: string } {
+function resolveAgent(config: Config, ctx: CliContext, cwd: string, agent: string | undefined): { agentId: string; workspace: string } | { error: string } {
   const ids = listAgents(config).map((a) => a.id);
-  const workspaceOf = (id: string) => resolveAgentSettings(config, id, ctx.paths, ctx.env).workspace;
+  const of = (agentId: string) => ({ agentId, workspace: resolveAgentSettings(config, agentId, ctx.paths, ctx.env).workspace });
   if (agent) {
     if (ids.length > 0 ? !ids.includes(agent) : agent !== "main") return { error: `No agent "${agent}" in the config; agents: ${ids.join(", ") || "main"}.` };
-    return workspaceOf(agent);
+    return of(agent);
   }
   for (const id of ids) {
-    const rel = relative(resolve(workspaceOf(id)), resolve(cwd));
-    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) return workspaceOf(id);
+    const rel = relative(resolve(of(id).workspace), resolve(cwd));
+    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) return of(id);
   }
-  return workspaceOf(defaultAgentId(config));
+  return of(defaultAgentId(config));
 }
+
+const ready = (s: SkillStatus) => s.eligible && !s.blockedByAgentFilter;
 
 function findSkill(skills: SkillStatus[], wanted: string): SkillStatus | undefined {
   const winners = skills.filter((s) => !s.overriddenBy);
@@ -109,7 +111,7 @@ function listJson(report: SkillsReport, eligibleOnly: boolean) {
   return {
     workspaceDir: report.workspaceDir,
     managedSkillsDir: report.managedSkillsDir,
-    skills: report.skills.filter((s) => !eligibleOnly || s.eligible).map(openClawSkill),
+    skills: report.skills.filter((s) => !eligibleOnly || ready(s)).map(openClawSkill),
     diagnostics: report.diagnostics,
   };
 }
@@ -117,19 +119,19 @@ function listJson(report: SkillsReport, eligibleOnly: boolean) {
 function status(s: SkillStatus): string {
   if (s.overriddenBy) return "↷ overridden";
   if (s.disabled) return "⏸ disabled";
+  if (s.blockedByAgentFilter) return "🚫 excluded";
   if (s.eligible) return "✓ ready";
   return "△ needs setup";
 }
 
 function formatList(report: SkillsReport, flags: Flags): string {
-  const skills = report.skills.filter((s) => !flags.eligible || s.eligible);
+  const skills = report.skills.filter((s) => !flags.eligible || ready(s));
   const lines: string[] = [];
   if (skills.length === 0) {
     lines.push(flags.eligible ? "No eligible skills. Run `openclaw skills list` to see all skills and why they are not active." : `No skills found (looked in ${report.workspaceDir}/skills, ${report.managedSkillsDir} and the other skill folders).`);
   } else {
-    const ready = report.skills.filter((s) => s.eligible).length;
     const total = report.skills.filter((s) => !s.overriddenBy).length;
-    lines.push(`Skills (${ready}/${total} ready) for workspace ${report.workspaceDir}`);
+    lines.push(`Skills (${report.skills.filter(ready).length}/${total} ready) for workspace ${report.workspaceDir}`);
     const nameWidth = Math.min(28, Math.max(...skills.map((s) => s.name.length)));
     for (const s of skills) {
       const where = s.pluginId ? `${s.source}, plugin ${s.pluginId}` : s.source;
@@ -179,7 +181,7 @@ function formatInfo(s: SkillStatus, shadowed: SkillStatus[]): string {
   }
   const reasons = skillReasons(s);
   if (reasons.length > 0) {
-    lines.push("", s.eligible ? "Note:" : "Why it is not active:");
+    lines.push("", ready(s) ? "Note:" : "Why it is not active:");
     for (const r of reasons) lines.push(`  - ${r}`);
   }
   if (s.primaryEnv && s.missing.env.includes(s.primaryEnv)) {

@@ -36,6 +36,7 @@ const agentSettings = {
     })
     .optional(),
   skipBootstrap: z.boolean().optional(),
+  skills: z.array(z.string()).optional(),
   tools: z
     .object({
       profile: z.enum(["minimal", "coding", "messaging", "full"]).optional(),

@@ -3,7 +3,7 @@ import type { SkillsReport, SkillStatus } from "./types.ts";
 
 /**
  * A skill in OpenClaw's `skills.status` / `skills list --json` shape, plus our `filePath`, `pluginId`,
- * `overriddenBy` and `reasons`. There are no bundled skills, allowlists, installers or skill commands here, so
+ * `overriddenBy` and `reasons`. There are no bundled skills (so no bundled allowlist), installers or skill commands here, so
  * those fields say so (false / empty) rather than being left out.
  */
 export function openClawSkill(s: SkillStatus) {
@@ -21,7 +21,7 @@ export function openClawSkill(s: SkillStatus) {
     always: s.always,
     disabled: s.disabled,
     blockedByAllowlist: false,
-    blockedByAgentFilter: false,
+    blockedByAgentFilter: s.blockedByAgentFilter,
     eligible: s.eligible,
     platformIncompatible: s.missing.os.length > 0,
     modelVisible: s.modelVisible,

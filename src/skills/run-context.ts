@@ -17,7 +17,7 @@ export function skillRunContext(report: SkillsReport, config: Config, env: Recor
   const out: Record<string, string> = {};
   const readRoots: string[] = [];
   for (const s of report.skills) {
-    if (!s.eligible) continue;
+    if (!s.eligible || s.blockedByAgentFilter) continue;
     readRoots.push(s.baseDir);
     const entry = config.skills?.entries?.[s.skillKey];
     if (!entry) continue;

@@ -10,6 +10,8 @@ export interface SkillsReportOptions {
   home?: string;
   config: Config;
   env: Record<string, string | undefined>;
+  /** Whose allowlist applies (`agents.entries.<id>.skills`, else `agents.defaults.skills`); none when omitted. */
+  agentId?: string;
   /** Skill folders registered by plugins, lowest precedence. */
   pluginSkillDirs?: PluginSkillDir[];
   /** Whether a binary is on PATH; default `Bun.which` over `env.PATH`. */
@@ -33,12 +35,13 @@ export async function buildSkillsReport(options: SkillsReportOptions): Promise<S
   const platform = options.platform ?? process.platform;
   const winners = new Map<string, SkillRecord>();
   for (const r of records) if (!winners.has(r.name)) winners.set(r.name, r);
-  const skills = records.map((record) => evaluate(record, winners.get(record.name)!, options, which, platform));
+  const allowlist = options.agentId ? agentAllowlist(options.config, options.agentId) : undefined;
+  const skills = records.map((record) => evaluate(record, winners.get(record.name)!, options, which, platform, allowlist));
   skills.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { workspaceDir: options.workspace, managedSkillsDir: join(options.stateDir, "skills"), skills, diagnostics };
 }
 
-function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsReportOptions, which: (bin: string) => boolean, platform: string): SkillStatus {
+function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsReportOptions, which: (bin: string) => boolean, platform: string, allowlist: Set<string> | undefined): SkillStatus {
   const m = record.manifest;
   const skillKey = m.skillKey ?? record.name;
   const entry = options.config.skills?.entries?.[skillKey];
@@ -57,6 +60,7 @@ function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsRepor
   };
   const requirementsMet = Object.values(missing).every((l) => l.length === 0);
   const eligible = !overriddenBy && !disabled && requirementsMet;
+  const blockedByAgentFilter = allowlist !== undefined && !allowlist.has(record.name);
   return {
     name: record.name,
     description: record.description,
@@ -71,7 +75,8 @@ function evaluate(record: SkillRecord, winner: SkillRecord, options: SkillsRepor
     always: m.always,
     disabled,
     eligible,
-    modelVisible: eligible && !m.disableModelInvocation,
+    blockedByAgentFilter,
+    modelVisible: eligible && !blockedByAgentFilter && !m.disableModelInvocation,
     userInvocable: m.userInvocable,
     ...(overriddenBy ? { overriddenBy } : {}),
     requirements,
@@ -89,8 +94,19 @@ export function skillReasons(s: SkillStatus): string[] {
   if (s.missing.anyBins.length) reasons.push(`needs one of these bins on PATH: ${s.missing.anyBins.join(", ")}`);
   if (s.missing.env.length) reasons.push(`missing env: ${s.missing.env.join(", ")} (set it, or skills.entries.${s.skillKey}.env${s.primaryEnv ? " / apiKey" : ""})`);
   if (s.missing.config.length) reasons.push(`config not set: ${s.missing.config.join(", ")}`);
-  if (s.eligible && !s.modelVisible) reasons.push("disable-model-invocation: kept out of the model's prompt");
+  if (s.blockedByAgentFilter) reasons.push("not in the agent's skills allowlist (agents.entries.<id>.skills / agents.defaults.skills)");
+  if (s.eligible && !s.blockedByAgentFilter && !s.modelVisible) reasons.push("disable-model-invocation: kept out of the model's prompt");
   return reasons;
+}
+
+/**
+ * The agent's skills allowlist, as OpenClaw: its own `skills` list replaces the default one (`[]` allows none);
+ * without either, every skill is allowed (undefined).
+ */
+function agentAllowlist(config: Config, agentId: string): Set<string> | undefined {
+  const entry = config.agents?.entries?.[agentId] ?? config.agents?.list?.find((a) => a.id === agentId);
+  const list = entry?.skills ?? config.agents?.defaults?.skills;
+  return list ? new Set(list.map((n) => n.trim())) : undefined;
 }
 
 const normalizeOs = (os: string) => (os.trim().toLowerCase() === "macos" ? "darwin" : os.trim().toLowerCase());

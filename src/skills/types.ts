@@ -49,7 +49,9 @@ export interface SkillStatus {
   disabled: boolean;
   /** Present and passing every gate; the agent may use it. */
   eligible: boolean;
-  /** Eligible and listed in the system prompt (not `disable-model-invocation`). */
+  /** Left out by the agent's allowlist (`agents.entries.<id>.skills`, else `agents.defaults.skills`). */
+  blockedByAgentFilter: boolean;
+  /** Eligible, allowed for the agent, and listed in the system prompt (not `disable-model-invocation`). */
   modelVisible: boolean;
   userInvocable: boolean;
   /** The SKILL.md of the higher-precedence skill of the same name that hides this one. */

@@ -46,6 +46,19 @@ test("the system prompt lists the active skills with where to read them, and lea
   for (const absent of ["needs-bin", "switched-off", "hidden"]) expect(system).not.toContain(absent);
 });
 
+test("the agent's skills allowlist decides which active skills its prompt lists", async () => {
+  const t = setup();
+  t.skill(join(t.workspace, "skills"), "notes");
+  t.skill(t.managed, "weather");
+  const llm = fake({ text: "ok" });
+  const base = configFor([llm]);
+  const config: Config = { ...base, agents: { defaults: { ...base.agents!.defaults, skills: ["weather"] } } };
+  await collect(runnerFor(config, t.state).runAgent({ message: "hi" }));
+  const system: string = llm.requests[0]!.body.messages[0].content;
+  expect(system).toContain("- weather: The weather skill.");
+  expect(system).not.toContain("notes");
+});
+
 test("a plugin's skill folder given to the runner is listed at the lowest precedence", async () => {
   const t = setup();
   const pluginDir = join(t.state.stateDir, "plugin", "skills");

@@ -122,6 +122,16 @@ test("skills --agent reads that agent's workspace, and an unknown agent is an er
   expect(c.stderr()).toContain('No agent "ghost" in the config; agents: main, ops.');
 });
 
+test("an agent's skills allowlist shows the others as excluded", async () => {
+  const { t } = machine();
+  writeFileSync(t.configPath, JSON.stringify({ agents: { entries: { main: { skills: ["keyed"] } } } }));
+  const c = t.io();
+  expect(await runSkills(["list"], c.io)).toBe(0);
+  expect(c.stdout()).toContain("Skills (0/5 ready)");
+  expect(c.stdout()).toMatch(/🚫 excluded\s+weather/);
+  expect(c.stdout()).toContain("not in the agent's skills allowlist");
+});
+
 test("a bad SKILL.md is listed under 'Not loaded' with what is wrong", async () => {
   const { t, ws } = machine();
   mkdirSync(join(ws, "broken"));

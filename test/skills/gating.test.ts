@@ -105,3 +105,23 @@ test("a run gets the active skills' configured env (the gateway's own value wins
   const report = await buildSkillsReport({ workspace: h.workspace, stateDir: h.stateDir, home: h.home, config, env });
   expect(skillRunContext(report, config, env)).toEqual({ env: { S_MODE: "fast", HOME_SET: "gateway", S_KEY: "from-config" }, readRoots: [`${h.workspace}/skills/s`] });
 });
+
+test("an agent's skills allowlist replaces agents.defaults.skills, [] allows none, and without either every skill is allowed", async () => {
+  const h = skillsHome();
+  homes.push(h);
+  for (const n of ["github", "weather", "docs-search"]) h.write(`.openclaw/workspace/skills/${n}/SKILL.md`, skillMd(n, n));
+  const config: Config = { agents: { defaults: { skills: ["github", "weather"] }, entries: { main: {}, docs: { skills: ["docs-search"] }, locked: { skills: [] } } } };
+  const allowed = async (agentId: string | undefined, c: Config = config) => {
+    const r = await buildSkillsReport({ workspace: h.workspace, stateDir: h.stateDir, home: h.home, config: c, env: {}, agentId });
+    return r.skills.filter((s) => s.modelVisible).map((s) => s.name);
+  };
+  expect(await allowed("main")).toEqual(["github", "weather"]);
+  expect(await allowed("docs")).toEqual(["docs-search"]);
+  expect(await allowed("locked")).toEqual([]);
+  expect(await allowed("main", {})).toEqual(["docs-search", "github", "weather"]);
+  const r = await buildSkillsReport({ workspace: h.workspace, stateDir: h.stateDir, home: h.home, config, env: {}, agentId: "docs" });
+  const github = r.skills.find((s) => s.name === "github")!;
+  expect([github.eligible, github.blockedByAgentFilter]).toEqual([true, true]);
+  expect(skillReasons(github)).toEqual(["not in the agent's skills allowlist (agents.entries.<id>.skills / agents.defaults.skills)"]);
+  expect(skillRunContext(r, config, {}).readRoots).toEqual([`${h.workspace}/skills/docs-search`]);
+});

@@ -35,7 +35,7 @@ export async function assemblePrompt(input: AssembleInput): Promise<AssembledPro
   const config = input.config ?? {};
   const [files, report] = await Promise.all([
     input.settings.skipBootstrap ? [] : loadBootstrapFiles(input.workspace, { firstRun: input.firstRun, mainSession: input.mainSession }, input.fs),
-    buildSkillsReport({ workspace: input.workspace, stateDir: input.stateDir, config, env: input.env, pluginSkillDirs: input.pluginSkillDirs }),
+    buildSkillsReport({ workspace: input.workspace, stateDir: input.stateDir, config, env: input.env, agentId: input.settings.agentId, pluginSkillDirs: input.pluginSkillDirs }),
   ]);
   const system = buildSystemPrompt({
     agentId: input.settings.agentId,

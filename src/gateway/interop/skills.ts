@@ -18,7 +18,7 @@ export function registerSkillsStatus(gateway: Gateway, pluginSkillDirs: () => Pl
       const agentId = params.agentId ? normalizeAgentId(params.agentId) : defaultAgentId(config);
       if (!hasAgent(config, agentId)) throw new GatewayError("INVALID_REQUEST", `No agent "${agentId}" is configured.`);
       const { workspace } = resolveAgentSettings(config, agentId, gateway.paths, gateway.env);
-      const report = await buildSkillsReport({ workspace, stateDir: gateway.paths.stateDir, config, env: gateway.env, pluginSkillDirs: pluginSkillDirs() });
+      const report = await buildSkillsReport({ workspace, stateDir: gateway.paths.stateDir, config, env: gateway.env, agentId, pluginSkillDirs: pluginSkillDirs() });
       return openClawSkillsReport(report, agentId);
     },
   });
