@@ -1,11 +1,9 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 
 /** The file reads prompt assembly needs; tests may pass an in-memory one. */
 export interface PromptFs {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readText(path: string): Promise<string | undefined>;
-  /** Names of the sub-directories of `path` ([] when it does not exist). */
-  listDirs(path: string): Promise<string[]>;
 }
 
 export const nodePromptFs: PromptFs = {
@@ -16,24 +14,16 @@ export const nodePromptFs: PromptFs = {
       return undefined;
     }
   },
-  async listDirs(path) {
-    try {
-      return (await readdir(path, { withFileTypes: true })).filter((d) => d.isDirectory() || d.isSymbolicLink()).map((d) => d.name);
-    } catch {
-      return [];
-    }
-  },
 };
 
 /**
  * Remembers reads for `ttlMs` (default 1 s), so a busy gateway does not re-read the workspace's bootstrap files
- * and skills on every turn; an edit shows up in the prompt within that time.
+ * on every turn; an edit shows up in the prompt within that time.
  */
 export function cachedPromptFs(inner: PromptFs, options: { ttlMs?: number; now?: () => number } = {}): PromptFs {
   const ttl = options.ttlMs ?? 1000;
   const now = options.now ?? Date.now;
   const texts = new Map<string, { at: number; value: Promise<string | undefined> }>();
-  const dirs = new Map<string, { at: number; value: Promise<string[]> }>();
   const cached = <T>(map: Map<string, { at: number; value: Promise<T> }>, path: string, read: () => Promise<T>): Promise<T> => {
     const hit = map.get(path);
     const t = now();
@@ -45,6 +35,5 @@ export function cachedPromptFs(inner: PromptFs, options: { ttlMs?: number; now?:
   };
   return {
     readText: (path) => cached(texts, path, () => inner.readText(path)),
-    listDirs: (path) => cached(dirs, path, () => inner.listDirs(path)),
   };
 }
