@@ -105,6 +105,11 @@ describe("third-party plugins loaded from disk", () => {
     expect(system).toContain("sample-weather");
   });
 
+  test("skills.status lists the plugin's skill with its plugin id", async () => {
+    const report = (await client.request("skills.status", {})) as { skills: { name: string; source: string; pluginId?: string }[] };
+    expect(report.skills.find((s) => s.name === "sample-weather")).toMatchObject({ source: "openclaw-extra", pluginId: "sample" });
+  });
+
   test("a plugin tool gets its validated config", async () => {
     expect(await chat("use echo")).toBe("tool said: hi: ping");
   });
