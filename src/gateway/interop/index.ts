@@ -5,13 +5,11 @@ import { VERSION } from "../../version.ts";
 import { agentsList } from "./agents.ts";
 import { healthSummary, statusSummary, type HealthDeps } from "./health.ts";
 import { systemPresence } from "./presence.ts";
-import type { PluginSkillDir } from "../../skills/index.ts";
-import { registerSkillsStatus } from "./skills.ts";
 
 export { channelsStatus } from "../../channels/openclaw-status.ts";
 
-/** Registers `agents.list`, `system-presence`, `last-heartbeat`, `skills.status`; returns the extra `health`/`status` fields. */
-export function registerInteropMethods(gateway: Gateway, deps: Omit<HealthDeps, "config" | "stateDir" | "env"> & { skillDirs?: () => PluginSkillDir[] }) {
+/** Registers `agents.list`, `system-presence`, `last-heartbeat`; returns the extra `health`/`status` fields. */
+export function registerInteropMethods(gateway: Gateway, deps: Omit<HealthDeps, "config" | "stateDir" | "env">) {
   const full: HealthDeps = { ...deps, config: () => gateway.config, stateDir: gateway.paths.stateDir, env: gateway.env };
   // models.list answers with the providers' catalog: OpenClaw's `models list` checks for this before asking.
   gateway.addCapability("published-model-catalog");
@@ -25,6 +23,5 @@ export function registerInteropMethods(gateway: Gateway, deps: Omit<HealthDeps, 
   });
   // Heartbeat runs belong to the automation work; until then there is never a last one.
   gateway.methods.register("last-heartbeat", { scope: "operator.read", handler: () => null });
-  registerSkillsStatus(gateway, deps.skillDirs);
   return { health: () => healthSummary(full), status: () => statusSummary(full, VERSION) };
 }
