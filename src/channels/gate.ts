@@ -1,11 +1,11 @@
 import { rmSync } from "node:fs";
-import { decideAccess, type AccessPolicy } from "./access.ts";
+import { decideAccess, type AccessDecision, type AccessPolicy } from "./access.ts";
 import type { PairingStore } from "./pairing.ts";
 import type { Channel, ChannelLogger, InboundContext, InboundHandler, InboundMessage, SendTarget } from "./types.ts";
 
 /** The chat, thread and account a reply to `message` goes to. */
 export function replyTargetOf(message: InboundMessage): SendTarget {
-  return { chatId: message.chat.id, threadId: message.threadId, accountId: message.accountId };
+  return { chatId: message.chat.id, threadId: message.threadId, accountId: message.accountId, replyTo: message.messageId };
 }
 
 export function contextFor(channel: Channel, message: InboundMessage): InboundContext {
@@ -21,6 +21,8 @@ export interface GateDeps {
   policy: AccessPolicy;
   pairing: PairingStore;
   handler: InboundHandler;
+  /** The plugin's own decision for non-direct messages (`ChannelPlugin.decideGroupAccess`), if it has one. */
+  decideGroup?: (message: InboundMessage) => AccessDecision;
   /** The running channel (for pairing replies and the handler's context). */
   channel: () => Channel;
   log: ChannelLogger;
@@ -34,7 +36,7 @@ export interface GateDeps {
 export function createInboundGate(deps: GateDeps): (message: InboundMessage) => Promise<void> {
   return async (message) => {
     const approved = (senderId: string) => deps.pairing.isApproved(message.channel, message.accountId, senderId);
-    const decision = decideAccess(deps.policy, message, approved);
+    const decision = message.chat.kind !== "direct" && deps.decideGroup ? deps.decideGroup(message) : decideAccess(deps.policy, message, approved);
     if (decision.action === "deliver") return deps.handler(message, contextFor(deps.channel(), message));
     // Plugins download media before access control; a message that is neither delivered nor held drops its files.
     const dropMedia = () => {

@@ -142,7 +142,9 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
     let instance: Channel;
     try {
       const policy = resolveAccessPolicy(entry.config, where(entry), entry.plugin?.idPrefixes ?? [entry.channel]);
-      const gate = createInboundGate({ policy, pairing: deps.pairing, handler: deps.onMessage, channel: () => instance, log });
+      const decideGroupAccess = entry.plugin?.decideGroupAccess?.bind(entry.plugin);
+      const decideGroup = decideGroupAccess && ((m: Parameters<InboundHandler>[0]) => decideGroupAccess(m, entry.config));
+      const gate = createInboundGate({ policy, pairing: deps.pairing, handler: deps.onMessage, decideGroup, channel: () => instance, log });
       instance = createInstance(entry, gate);
     } catch (error) {
       entry.lastError = (error as Error).message;
@@ -197,6 +199,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
       lastStartAt: e.lastStartAt,
       restarts: e.restart.count(clock.now()),
       ...(runtime?.botUsername ? { botUsername: runtime.botUsername } : {}),
+      ...(runtime?.detail ? { detail: runtime.detail } : {}),
     };
   }
 

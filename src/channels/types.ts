@@ -24,6 +24,10 @@ export interface InboundMessage {
   threadId?: string;
   /** Set for Telegram forum topics (same value as threadId): the session key gets `:topic:<id>`. */
   topicId?: string;
+  /** The server the chat belongs to, on platforms with servers: bindings' `match.guildId` routes by it. */
+  guildId?: string;
+  /** The sender's role ids in that server: bindings' `match.roles` route by them. */
+  memberRoleIds?: string[];
   /** True when the bot was @mentioned, replied to, or addressed by a `/command@bot`. Always true in DMs. */
   mentionsBot: boolean;
   replyTo?: { messageId: string; text?: string; senderId?: string };
@@ -39,6 +43,8 @@ export interface SendTarget {
   chatId: string;
   threadId?: string;
   accountId?: string;
+  /** The inbound message being answered (set on replies): a plugin with a reply-threading setting may quote it. */
+  replyTo?: string;
 }
 
 export interface OutboundMedia {
@@ -69,6 +75,8 @@ export interface ChannelRuntimeStatus {
   lastInboundAt?: number;
   /** The bot's own handle once known (Telegram: username without @). */
   botUsername?: string;
+  /** One short line the platform adds to `channels status` (e.g. "in 2 servers"). */
+  detail?: string;
 }
 
 /** One running bot account on one platform. */
@@ -129,6 +137,14 @@ export interface ChannelPlugin {
   /** True when the account has what it needs to connect (a token, ...). */
   isConfigured(config: Record<string, unknown>, env: Record<string, string | undefined>, accountId: string): boolean;
   create(options: ChannelCreateOptions): Channel;
+  /**
+   * For platforms whose group rules are richer than `groupPolicy` + `groups.<chatId>` (servers with per-channel,
+   * per-user and per-role lists): decides every non-direct message of an account instead of the shared check.
+   * `config` is the account's config. Direct messages always go through the shared dmPolicy/allowFrom/pairing.
+   *
+   * @example decideGroupAccess: (m, config) => (m.mentionsBot ? { action: "deliver" } : { action: "ignore", reason: "not mentioned" })
+   */
+  decideGroupAccess?(message: InboundMessage, config: Record<string, unknown>): import("./access.ts").AccessDecision;
 }
 
 export type ChannelPluginLoader = () => Promise<{ plugin: ChannelPlugin }>;
@@ -145,6 +161,7 @@ export interface ChannelAccountStatus {
   lastStartAt: number | null;
   restarts: number;
   botUsername?: string;
+  detail?: string;
 }
 
 /** Given to the gateway's handler with each message it may answer: replies go back where it came from. */

@@ -41,7 +41,7 @@ export async function openOfflineChannels(io: CliIo): Promise<{ manager: Channel
 function formatStatus(s: ChannelAccountStatus): string {
   const state = !s.enabled ? "disabled" : !s.configured ? "not configured" : s.running ? (s.connected ? "running" : "connecting") : "stopped";
   const who = s.botUsername ? ` @${s.botUsername}` : "";
-  return `${s.channel}/${s.accountId}${who}: ${state}${s.lastError ? ` — ${s.lastError}` : ""}`;
+  return `${s.channel}/${s.accountId}${who}: ${state}${s.detail ? ` (${s.detail})` : ""}${s.lastError ? ` — ${s.lastError}` : ""}`;
 }
 
 /** `openclaw channels status [--json]`: from the running gateway, else from the config (nothing running). */

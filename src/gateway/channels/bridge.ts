@@ -61,6 +61,8 @@ export function createChannelBridge(deps: ChannelBridgeDeps) {
       peer: { kind: direct ? "direct" : msg.chat.kind, id: direct ? msg.sender.id : msg.chat.id },
       threadId: msg.topicId ? undefined : msg.threadId,
       topicId: msg.topicId,
+      guildId: msg.guildId,
+      memberRoleIds: msg.memberRoleIds,
     });
     const { content, images } = toModelInput(msg);
     const result = deps.queue.submit({
