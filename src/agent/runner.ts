@@ -42,7 +42,13 @@ export interface AgentRunRequest {
 /** Hook points of a run (plugins use them); each is optional and skipped when absent. */
 export interface AgentRunHooks {
   /** Before the first model call: may wrap or replace the system prompt and narrow the tools for this turn. */
-  promptBuild?(input: { prompt: string; systemPrompt: string; messages: readonly ChatMessage[]; ctx: RunHookContext }): Promise<{ systemPrompt: string; toolsAllow?: ReadonlySet<string> }>;
+  promptBuild?(input: { prompt: string; systemPrompt: string; messages: readonly ChatMessage[]; ctx: RunHookContext }): Promise<{
+    systemPrompt: string;
+    /** Put before / after this turn's user message as the model sees it (the transcript keeps the user's own words). */
+    prependContext?: string;
+    appendContext?: string;
+    toolsAllow?: ReadonlySet<string>;
+  }>;
   /** After the run, with its transcript and outcome. Not awaited. */
   runEnd?(input: { event: { messages: readonly ChatMessage[]; success: boolean; error?: string; durationMs: number }; ctx: RunHookContext }): void;
 }
@@ -174,6 +180,10 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
         const built = await deps.hooks.promptBuild({ prompt: request.message ?? "", systemPrompt: system, messages, ctx: hookCtx });
         system = built.systemPrompt;
         if (built.toolsAllow) tools = tools.filter((t) => built.toolsAllow!.has(t.name));
+        const last = messages.at(-1);
+        if ((built.prependContext || built.appendContext) && last?.role === "user") {
+          messages[messages.length - 1] = { ...last, content: [built.prependContext, last.content, built.appendContext].filter(Boolean).join("\n\n") };
+        }
       }
       const toolIndex = indexTools(tools);
       const specs = tools.map(toolSpec);

@@ -127,7 +127,14 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
   }
 
   const where = (e: Entry) => (e.accountId === DEFAULT_ACCOUNT_ID ? `channels.${e.channel}` : `channels.${e.channel}.accounts.${e.accountId}`);
-  const isConfigured = (e: Entry) => e.plugin?.isConfigured(e.config, env, e.accountId) ?? false;
+  // Plugin code: a throw means "not configured" for this account, never a broken manager.
+  const isConfigured = (e: Entry) => {
+    try {
+      return e.plugin?.isConfigured(e.config, env, e.accountId) === true;
+    } catch {
+      return false;
+    }
+  };
 
   function createInstance(entry: Entry, onMessage: (m: Parameters<InboundHandler>[0]) => Promise<void>): Channel {
     const instance = entry.plugin!.create({ accountId: entry.accountId, config: entry.config, env, stateDir: deps.stateDir, onMessage, log });
@@ -293,12 +300,31 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
   };
 }
 
-/** The channel with `send` passing `beforeSend` first; everything else (methods, getters) is the plugin's own. */
+/**
+ * The channel with `send` passing `beforeSend` first. Every other member calls the plugin's own object (bound, so
+ * classes with #private fields work); the getters are read through to it.
+ */
 function withBeforeSend(instance: Channel, channel: string, beforeSend: NonNullable<ChannelManagerDeps["beforeSend"]>): Channel {
-  const wrapped = Object.create(instance) as Channel & { send: Channel["send"] };
-  wrapped.send = async (target, message, signal) => {
-    const final = await beforeSend(channel, target, message);
-    return final ? instance.send(target, final, signal) : { messageId: "", messageIds: [] };
+  return {
+    get name() {
+      return instance.name;
+    },
+    get accountId() {
+      return instance.accountId;
+    },
+    get textChunkLimit() {
+      return instance.textChunkLimit;
+    },
+    get streamMode() {
+      return instance.streamMode;
+    },
+    start: (signal) => instance.start(signal),
+    async send(target, message, signal) {
+      const final = await beforeSend(channel, target, message);
+      return final ? instance.send(target, final, signal) : { messageId: "", messageIds: [] };
+    },
+    editText: (target, messageId, text, signal) => instance.editText(target, messageId, text, signal),
+    sendTyping: (target, signal) => instance.sendTyping(target, signal),
+    status: () => instance.status(),
   };
-  return wrapped;
 }

@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { readRawConfig } from "../config/load.ts";
-import { setPath, writeConfig } from "../config/write.ts";
+import { writeConfig } from "../config/write.ts";
+import { INSTALL_RECORD } from "../plugins/discover.ts";
 import { PluginError } from "../plugins/errors.ts";
 import { readPluginFolder } from "../plugins/manifest.ts";
 import type { PluginRecord, PluginRegistry } from "../plugins/registry.ts";
@@ -41,17 +42,22 @@ function describe(r: PluginRecord): string {
   return lines.join("\n");
 }
 
+/** Sets (or, with `undefined`, removes) `plugins.entries[id].enabled`; enabling also lists the id in a non-empty `plugins.allow` and takes it off `plugins.deny`, as OpenClaw's install does. */
 function setEnabled(ctx: CliContext, id: string, enabled: boolean | undefined): void {
   const raw = existsSync(ctx.paths.configPath) ? readRawConfig(ctx.paths.configPath) : {};
-  const next = enabled === undefined ? removeEntry(raw, id) : setPath(raw, `plugins.entries.${id}.enabled`, enabled);
-  writeConfig(ctx.paths.configPath, next, { env: ctx.env });
+  const plugins = (raw.plugins ??= {}) as { entries?: Record<string, Record<string, unknown>>; allow?: string[]; deny?: string[] };
+  const entries = (plugins.entries ??= {});
+  if (enabled === undefined) delete entries[id];
+  else entries[id] = { ...entries[id], enabled };
+  if (enabled === true) {
+    if (plugins.allow?.length && !plugins.allow.includes(id)) plugins.allow.push(id);
+    if (plugins.deny?.includes(id)) plugins.deny = plugins.deny.filter((d) => d !== id);
+  }
+  writeConfig(ctx.paths.configPath, raw, { env: ctx.env });
 }
 
-function removeEntry(raw: Record<string, unknown>, id: string): Record<string, unknown> {
-  const entries = (raw.plugins as { entries?: Record<string, unknown> } | undefined)?.entries;
-  if (entries) delete entries[id];
-  return raw;
-}
+/** A plugin id as a manifest may spell it: never a path. */
+const validId = (id: string) => /^[a-z0-9][a-z0-9._-]*$/i.test(id) && !id.includes("..");
 
 /** npm spec → a folder: Bun's own installer (the binary is Bun with BUN_BE_BUN=1), so no npm or Node is needed. */
 async function fetchNpm(spec: string): Promise<{ dir: string; cleanup(): void }> {
@@ -79,6 +85,10 @@ async function install(ctx: CliContext, io: CliIo, source: string, flags: Set<st
   try {
     const { manifest } = readPluginFolder(dir);
     const target = join(ctx.paths.stateDir, "extensions", manifest.id);
+    if (existsSync(target) && realpathSync(target) === realpathSync(dir)) {
+      io.err(`${dir} is the installed copy of ${manifest.id} itself; nothing to install.`);
+      return 1;
+    }
     if (existsSync(target) && !flags.has("--force")) {
       io.err(`Plugin ${manifest.id} is already installed at ${target}; add --force to replace it.`);
       return 1;
@@ -89,6 +99,8 @@ async function install(ctx: CliContext, io: CliIo, source: string, flags: Set<st
       symlinkSync(dir, target);
     } else {
       cpSync(dir, target, { recursive: true, dereference: true, filter: (src) => !/[\\/]\.git$/.test(src) });
+      // The record that makes this a tracked install (it may then stand in for a bundled plugin of the same id).
+      writeFileSync(join(target, INSTALL_RECORD), `${JSON.stringify({ source: fetched ? source : dir, installedAt: new Date().toISOString() })}\n`);
       // A source folder's own dependencies, installed with the binary's Bun.
       if (existsSync(join(target, "package.json")) && !existsSync(join(target, "node_modules")) && hasDependencies(target)) {
         const proc = Bun.spawn([process.execPath, "install", "--production"], { cwd: target, env: { ...process.env, BUN_BE_BUN: "1" }, stdout: "ignore", stderr: "pipe" });
@@ -138,6 +150,7 @@ export async function runPlugins(args: string[], io: CliIo): Promise<number> {
     case "enable":
     case "disable": {
       if (!id) return usage(io, `${command} needs a plugin id.`);
+      if (!(await known(ctx, id))) return notFound(io, id);
       setEnabled(ctx, id, command === "enable");
       io.out(`plugins.entries.${id}.enabled = ${command === "enable"}. The gateway applies it at its next start.`);
       return 0;
@@ -147,8 +160,11 @@ export async function runPlugins(args: string[], io: CliIo): Promise<number> {
       return install(ctx, io, id, flags);
     case "uninstall": {
       if (!id) return usage(io, "uninstall needs a plugin id.");
-      const target = join(ctx.paths.stateDir, "extensions", id);
-      if (!existsSync(target)) return notFound(io, id);
+      const root = join(ctx.paths.stateDir, "extensions");
+      const target = join(root, id);
+      if (!validId(id) || !existsSync(target)) return notFound(io, id);
+      // Only a folder (or link) directly inside the extensions dir is ever removed.
+      if (dirname(resolve(target)) !== resolve(root)) return notFound(io, id);
       rmSync(target, { recursive: true, force: true });
       if (!flags.has("--keep-config")) setEnabled(ctx, id, undefined);
       io.out(`Removed ${target}.`);
@@ -164,6 +180,15 @@ export async function runPlugins(args: string[], io: CliIo): Promise<number> {
     default:
       return usage(io, `Unknown plugins command "${command}".`);
   }
+}
+
+/** Whether discovery finds a plugin with this id (no plugin code runs). */
+async function known(ctx: CliContext, id: string): Promise<boolean> {
+  const { loadPlugins } = await import("../plugins/load.ts");
+  const { config } = loadCliConfig(ctx);
+  const quiet = { info() {}, warn() {}, error() {} };
+  const registry = await loadPlugins({ config, stateDir: ctx.paths.stateDir, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins, dryRun: true });
+  return registry.records.some((r) => r.id === id);
 }
 
 function usage(io: CliIo, message: string): number {

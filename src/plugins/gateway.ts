@@ -7,6 +7,28 @@ import type { GatewaySettings } from "../gateway/settings.ts";
 import type { PluginServiceContext } from "../plugin-sdk/types.ts";
 import type { PluginRegistry } from "./registry.ts";
 
+/** Paths the gateway itself answers; a plugin route may not take them (nor everything, with "/"). */
+const RESERVED = /^\/(?:$|v1(?:\/|$)|hooks(?:\/|$)|tools\/invoke$|healthz?$|readyz?$)/;
+
+const SERVICE_BUDGET_MS = 5_000;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Resolves when `work` settles or after `ms` (then `onLate` says so); never rejects. */
+async function within(work: () => unknown, ms: number, onError: (message: string) => void): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(work).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => (onError(`did not finish within ${ms / 1000} s`), resolve(false)), ms))),
+    ]);
+  } catch (error) {
+    onError(messageOf(error));
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface AttachDeps {
   app: Hono;
   methods: MethodRegistry;
@@ -22,6 +44,12 @@ export interface AttachDeps {
  */
 export function attachPlugins(registry: PluginRegistry, deps: AttachDeps) {
   for (const { pluginId, route } of registry.routes) {
+    if (RESERVED.test(route.path)) {
+      const note = `route ${route.path} not mounted: the gateway answers that path itself; use a path of the plugin's own (e.g. /${pluginId}/...).`;
+      registry.records.find((r) => r.id === pluginId)?.warnings.push(note);
+      deps.log.warn(`plugin ${pluginId}: ${note}`);
+      continue;
+    }
     const methods = route.method ? (Array.isArray(route.method) ? route.method : [route.method]).map((m) => m.toUpperCase()) : undefined;
     const handle = async (c: import("hono").Context) => {
       if (methods && !methods.includes(c.req.method)) return c.json({ error: { message: `${c.req.method} is not allowed here (${methods.join(", ")}).` } }, 405);
@@ -32,7 +60,7 @@ export function attachPlugins(registry: PluginRegistry, deps: AttachDeps) {
       try {
         return await route.handler(c.req.raw);
       } catch (error) {
-        deps.log.error(`plugin ${pluginId}: route ${route.path} failed: ${(error as Error).message}`);
+        deps.log.error(`plugin ${pluginId}: route ${route.path} failed: ${messageOf(error)}`);
         return c.json({ error: { message: `The plugin ${pluginId} failed to answer.` } }, 500);
       }
     };
@@ -48,12 +76,12 @@ export function attachPlugins(registry: PluginRegistry, deps: AttachDeps) {
             return await m.handler(params, { connId: ctx.connId, scopes: ctx.scopes, signal: ctx.signal });
           } catch (error) {
             if (error instanceof GatewayError) throw error;
-            throw new GatewayError("UNAVAILABLE", `plugin ${m.pluginId}: ${(error as Error).message}`);
+            throw new GatewayError("UNAVAILABLE", `plugin ${m.pluginId}: ${messageOf(error)}`);
           }
         },
       });
     } catch (error) {
-      deps.log.warn(`plugin ${m.pluginId}: method ${m.name} not registered: ${(error as Error).message}`);
+      deps.log.warn(`plugin ${m.pluginId}: method ${m.name} not registered: ${messageOf(error)}`);
     }
   }
 
@@ -74,32 +102,32 @@ export function attachPlugins(registry: PluginRegistry, deps: AttachDeps) {
   };
   const started: typeof registry.services = [];
   return {
-    /** Starts every service; one that throws is reported on its plugin's record and the rest go on. */
+    /**
+     * Starts every service within 5 s: one that throws or hangs is reported on its plugin's record and the rest go on
+     * (a hung one keeps running in the background). `gateway_start` hooks are not awaited.
+     */
     async start(port: number) {
-      for (const s of registry.services) {
-        try {
-          await s.service.start(contextFor(s.pluginId, s.service.id));
-          started.push(s);
-        } catch (error) {
-          const record = registry.records.find((r) => r.id === s.pluginId);
-          const message = `service ${s.service.id} failed to start: ${(error as Error).message}`;
-          if (record) record.warnings.push(message);
-          deps.log.error(`plugin ${s.pluginId}: ${message}`);
-        }
-      }
-      await registry.hooks.observe("gateway_start", { port }, {});
+      // Side by side: a slow service costs at most one budget, however many there are.
+      await Promise.all(
+        registry.services.map(async (s) => {
+          const ok = await within(() => s.service.start(contextFor(s.pluginId, s.service.id)), SERVICE_BUDGET_MS, (message) => {
+            const note = `service ${s.service.id} failed to start: ${message}`;
+            registry.records.find((r) => r.id === s.pluginId)?.warnings.push(note);
+            deps.log.error(`plugin ${s.pluginId}: ${note}`);
+          });
+          if (ok) started.push(s);
+        }),
+      );
+      void registry.hooks.observe("gateway_start", { port }, {});
     },
+    /** gateway_stop hooks, then every started service's stop, each within 5 s, so shutdown always ends. */
     async stop(reason = "shutdown") {
       await registry.hooks.observe("gateway_stop", { reason }, {});
       controller.abort(new Error(reason));
       await Promise.all(
-        started.reverse().map(async (s) => {
-          try {
-            await s.service.stop?.(contextFor(s.pluginId, s.service.id));
-          } catch (error) {
-            deps.log.warn(`plugin ${s.pluginId}: service ${s.service.id} failed to stop: ${(error as Error).message}`);
-          }
-        }),
+        started.reverse().map((s) =>
+          within(() => s.service.stop?.(contextFor(s.pluginId, s.service.id)), SERVICE_BUDGET_MS, (message) => deps.log.warn(`plugin ${s.pluginId}: service ${s.service.id} failed to stop: ${message}`)),
+        ),
       );
     },
   };

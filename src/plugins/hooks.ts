@@ -60,8 +60,9 @@ export function createHookRunner(log: HookLogger) {
         if (r.options.matcher && !r.options.matcher.includes(event.toolName)) continue;
         const out = await call<"before_tool_call">(r, event, ctx);
         if (!out.ok) return { block: `Blocked by plugin ${r.pluginId}: its before_tool_call check failed (${out.error}).` };
-        if (out.value?.block) return { block: out.value.blockReason || `Blocked by plugin ${r.pluginId}.` };
-        if (out.value?.params) params = out.value.params;
+        // Only `block: true` decides (OpenClaw's rule); params must be an object to count as a rewrite.
+        if (out.value?.block === true) return { block: typeof out.value.blockReason === "string" && out.value.blockReason ? out.value.blockReason : `Blocked by plugin ${r.pluginId}.` };
+        if (out.value?.params && typeof out.value.params === "object" && !Array.isArray(out.value.params)) params = out.value.params;
       }
       return { params };
     },
@@ -74,8 +75,8 @@ export function createHookRunner(log: HookLogger) {
       for (const r of list) {
         const out = await call<"message_sending">(r, event, ctx);
         if (!out.ok || !out.value) continue;
-        if (out.value.cancel) return { content, cancel: out.value.cancelReason ?? `cancelled by plugin ${r.pluginId}` };
-        if (typeof out.value.content === "string") content = out.value.content;
+        if (out.value.cancel === true) return { content, cancel: typeof out.value.cancelReason === "string" ? out.value.cancelReason : `cancelled by plugin ${r.pluginId}` };
+        if (typeof out.value.content === "string" && out.value.content.trim()) content = out.value.content;
       }
       return { content };
     },
@@ -90,19 +91,26 @@ export function createHookRunner(log: HookLogger) {
     /** Context additions concatenate in priority order; the first `systemPrompt` wins; tool lists intersect. */
     async beforePromptBuild(event: HookEvents["before_prompt_build"]["event"], ctx: HookContext, allowed: (pluginId: string) => boolean) {
       const list = byHook.get("before_prompt_build");
-      const out = { prepend: [] as string[], append: [] as string[], systemPrompt: undefined as string | undefined, toolsAllow: undefined as Set<string> | undefined };
+      const out = {
+        prependSystem: [] as string[],
+        appendSystem: [] as string[],
+        prependContext: [] as string[],
+        appendContext: [] as string[],
+        systemPrompt: undefined as string | undefined,
+        toolsAllow: undefined as Set<string> | undefined,
+      };
       if (!list) return out;
       for (const r of list) {
         if (!allowed(r.pluginId)) continue;
         const res = await call<"before_prompt_build">(r, event, ctx);
         if (!res.ok || !res.value) continue;
         const v = res.value;
-        if (v.prependSystemContext) out.prepend.push(v.prependSystemContext);
-        if (v.prependContext) out.prepend.push(v.prependContext);
-        if (v.appendSystemContext) out.append.push(v.appendSystemContext);
-        if (v.appendContext) out.append.push(v.appendContext);
-        if (v.systemPrompt && out.systemPrompt === undefined) out.systemPrompt = v.systemPrompt;
-        if (v.toolsAllow) out.toolsAllow = out.toolsAllow ? new Set(v.toolsAllow.filter((t) => out.toolsAllow!.has(t))) : new Set(v.toolsAllow);
+        if (typeof v.prependSystemContext === "string" && v.prependSystemContext) out.prependSystem.push(v.prependSystemContext);
+        if (typeof v.appendSystemContext === "string" && v.appendSystemContext) out.appendSystem.push(v.appendSystemContext);
+        if (typeof v.prependContext === "string" && v.prependContext) out.prependContext.push(v.prependContext);
+        if (typeof v.appendContext === "string" && v.appendContext) out.appendContext.push(v.appendContext);
+        if (typeof v.systemPrompt === "string" && v.systemPrompt && out.systemPrompt === undefined) out.systemPrompt = v.systemPrompt;
+        if (Array.isArray(v.toolsAllow)) out.toolsAllow = out.toolsAllow ? new Set(v.toolsAllow.filter((t) => out.toolsAllow!.has(t))) : new Set(v.toolsAllow);
       }
       return out;
     },

@@ -35,6 +35,8 @@ async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Pr
 }
 
 const CONVERSATION_HOOKS: ReadonlySet<HookName> = new Set(["before_prompt_build", "agent_end"]);
+/** The hooks this gateway fires; OpenClaw has more, and registering one of those gets a warning instead of silence. */
+const EMITTED_HOOKS: ReadonlySet<string> = new Set<HookName>(["before_tool_call", "message_received", "message_sending", "before_prompt_build", "agent_end", "gateway_start", "gateway_stop"]);
 
 /** Where `plugins.load.paths` entries point, `~` expanded. */
 export const expandHome = (p: string) => (p === "~" || p.startsWith("~/") ? join(homedir(), p.slice(1)) : resolve(p));
@@ -43,13 +45,14 @@ export const expandHome = (p: string) => (p === "~" || p.startsWith("~/") ? join
 export function enablement(candidate: PluginCandidate, config: Config): { enabled: boolean; reason?: string } {
   const plugins = config.plugins ?? {};
   const entry = plugins.entries?.[candidate.id];
+  if (plugins.enabled === false) return { enabled: false, reason: "plugins.enabled is false" };
   if (plugins.deny?.includes(candidate.id)) return { enabled: false, reason: "listed in plugins.deny" };
   if (entry?.enabled === false) return { enabled: false, reason: `plugins.entries.${candidate.id}.enabled is false` };
   if (candidate.origin === "bundled") return { enabled: true };
-  if (plugins.enabled === false) return { enabled: false, reason: "plugins.enabled is false" };
-  if (plugins.allow?.length && !plugins.allow.includes(candidate.id)) return { enabled: false, reason: "not listed in plugins.allow" };
-  if (candidate.origin === "workspace" && entry?.enabled !== true) {
-    return { enabled: false, reason: `workspace plugins load only when enabled: set plugins.entries.${candidate.id}.enabled to true` };
+  const allowed = plugins.allow?.includes(candidate.id) ?? false;
+  if (plugins.allow?.length && !allowed) return { enabled: false, reason: "not listed in plugins.allow" };
+  if (candidate.origin === "workspace" && entry?.enabled !== true && !allowed) {
+    return { enabled: false, reason: `workspace plugins load only when enabled: set plugins.entries.${candidate.id}.enabled to true (or list it in plugins.allow)` };
   }
   return { enabled: true };
 }
@@ -189,11 +192,13 @@ async function loadOne(candidate: PluginCandidate, record: PluginRecord, registr
       const names = typeof tool === "function" ? (opts?.names ?? (opts?.name ? [opts.name] : [])) : [(tool as PluginTool).name];
       if (typeof tool !== "function" && (!tool?.name || typeof tool.execute !== "function")) throw new PluginError("register", "registerTool needs {name, description, parameters, execute}.");
       staged.tools.push(...(names.length ? names : ["(factory)"]));
-      pending.push(() => registry.tools.push({ pluginId: id, tool, names }));
+      pending.push(() => registry.tools.push({ pluginId: id, tool, names, optional: opts?.optional === true }));
     },
     registerChannel(registration) {
-      const plugin: ChannelPlugin = "plugin" in registration && registration.plugin ? registration.plugin : (registration as ChannelPlugin);
-      if (!plugin?.name || typeof plugin.create !== "function") throw new PluginError("register", "registerChannel needs a ChannelPlugin {name, create, isConfigured}.");
+      const plugin: ChannelPlugin = registration && "plugin" in registration && registration.plugin ? registration.plugin : (registration as ChannelPlugin);
+      if (typeof plugin?.name !== "string" || !/^[a-z0-9][a-z0-9_-]*$/i.test(plugin.name) || typeof plugin.create !== "function" || typeof plugin.isConfigured !== "function") {
+        throw new PluginError("register", "registerChannel needs a ChannelPlugin {name (letters, digits, - or _), defaultTextChunkLimit, isConfigured(config, env, accountId), create(options)}.");
+      }
       if (registry.channels.has(plugin.name)) throw new PluginError("register", `channel "${plugin.name}" is already provided by plugin ${registry.channels.get(plugin.name)!.pluginId}.`);
       const section = config.channels?.[plugin.name];
       if (section && plugin.configSchema) {
@@ -240,6 +245,12 @@ async function loadOne(candidate: PluginCandidate, record: PluginRecord, registr
     },
     on(hook, handler, opts) {
       if (typeof handler !== "function") throw new PluginError("register", `api.on("${hook}") needs a handler function.`);
+      if (!EMITTED_HOOKS.has(hook)) {
+        const note = `the ${String(hook)} hook is not fired by this gateway, so this handler never runs (fired: ${[...EMITTED_HOOKS].join(", ")}).`;
+        record.warnings.push(note);
+        log.warn(`plugin ${id}: ${note}`);
+        return;
+      }
       if (CONVERSATION_HOOKS.has(hook) && !allowConversation) {
         const note = `${hook} hook not registered: set plugins.entries.${id}.hooks.allowConversationAccess to true to allow it.`;
         record.warnings.push(note);

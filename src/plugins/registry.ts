@@ -43,7 +43,8 @@ export interface RegisteredMethod {
 /** Everything the loaded plugins registered. Filled by `loadPlugins`, read by the gateway, the agent and the CLI. */
 export interface PluginRegistry {
   records: PluginRecord[];
-  tools: { pluginId: string; tool: PluginTool | PluginToolFactory; names: string[] }[];
+  /** `optional` tools are offered only when `tools.allow` names them (or their plugin). */
+  tools: { pluginId: string; tool: PluginTool | PluginToolFactory; names: string[]; optional: boolean }[];
   channels: Map<string, { pluginId: string; plugin: ChannelPlugin }>;
   providers: Map<string, { pluginId: string; provider: PluginProvider }>;
   routes: { pluginId: string; route: PluginHttpRoute }[];

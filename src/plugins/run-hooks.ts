@@ -13,8 +13,9 @@ export function pluginRunHooks(registry: PluginRegistry): AgentRunHooks {
     promptBuild: hooks.has("before_prompt_build")
       ? async (input) => {
           const out = await hooks.beforePromptBuild({ prompt: input.prompt, messages: input.messages, systemPrompt: input.systemPrompt }, input.ctx, prompt);
-          const system = [...out.prepend, out.systemPrompt ?? input.systemPrompt, ...out.append].join("\n\n");
-          return { systemPrompt: system, toolsAllow: out.toolsAllow };
+          // As OpenClaw: *SystemContext goes around the system prompt, *Context around this turn's user prompt.
+          const system = [...out.prependSystem, out.systemPrompt ?? input.systemPrompt, ...out.appendSystem].join("\n\n");
+          return { systemPrompt: system, prependContext: out.prependContext.join("\n\n"), appendContext: out.appendContext.join("\n\n"), toolsAllow: out.toolsAllow };
         }
       : undefined,
     runEnd: hooks.has("agent_end") ? (input) => void hooks.observe("agent_end", input.event, input.ctx, conversation) : undefined,

@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.ts";
 import type { Paths } from "../config/paths.ts";
 import type { Gateway } from "../gateway/create.ts";
-import type { BundledPlugin, PluginTool } from "../plugin-sdk/types.ts";
+import type { BundledPlugin } from "../plugin-sdk/types.ts";
 import { applyToolPolicy } from "../tools/policy.ts";
 import type { Tool } from "../tools/types.ts";
 import { pluginChatCommands } from "./chat-commands.ts";
@@ -10,6 +10,13 @@ import { pluginRunHooks } from "./run-hooks.ts";
 
 /** A rough size of the default system prompt, for the tool budget before the prompt itself is built. */
 const PROMPT_ESTIMATE_BYTES = 2048;
+
+const sameTools = (a: Tool[], b: Tool[]) => a === b || (a.length === b.length && a.every((t, i) => t === b[i]));
+
+/** An agent's own `tools.allow` (agents.entries.<id> or agents.list[]). */
+function agentAllow(config: Config, agentId: string): string[] | undefined {
+  return config.agents?.entries?.[agentId]?.tools?.allow ?? config.agents?.list?.find((a) => a.id === agentId)?.tools?.allow;
+}
 
 /** Loads the plugins and gives the other parts of the gateway what they need from them. */
 export async function startPlugins(options: { config: Config; paths: Paths; log: { info(m: string): void; warn(m: string): void; error(m: string): void }; bundled: BundledPlugin[]; workspace: string }) {
@@ -21,8 +28,14 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
   const tooling = needsTools ? await Promise.all([import("./tool-adapter.ts"), import("../tools/tool-search.ts")]) : undefined;
   const needsGateway = registry.routes.length + registry.methods.length + registry.services.length > 0 || registry.hooks.has("gateway_start") || registry.hooks.has("gateway_stop");
   const gatewayParts = needsGateway ? await import("./gateway.ts") : undefined;
-  const adapted = new Map<PluginTool, Tool>();
-  const surfaces = new WeakMap<Tool[], Tool[]>();
+  const surfaces = new Map<string, { config: Config; core: Tool[]; surface: Tool[] }>();
+  const warned = new Set<string>();
+  const warnOnce = (pluginId: string, note: string) => {
+    if (warned.has(`${pluginId}\0${note}`)) return;
+    warned.add(`${pluginId}\0${note}`);
+    registry.records.find((r) => r.id === pluginId)?.warnings.push(note);
+    log.warn(`plugin ${pluginId}: ${note}`);
+  };
   return {
     registry,
     /** Wire protocols plugins added, for the provider registry. */
@@ -33,27 +46,36 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
     runHooks: pluginRunHooks(registry),
     channelLoaders: () => Object.fromEntries([...registry.channels].map(([name, { plugin }]) => [name, async () => ({ plugin })])),
     /**
-     * Core tools (after policy) plus plugin tools (policy applied too), gated by before_tool_call hooks, with plugin
-     * tools deferred behind tool_search past the prompt budget. Cached per core list (a config change makes a new one).
+     * Core tools (after policy) plus plugin tools (policy applied too; `optional` ones only when `tools.allow` names
+     * them or their plugin; a name a core tool or an earlier plugin has is dropped with a warning), gated by
+     * before_tool_call hooks, deferred behind tool_search past the prompt budget. Built once per agent and config, so
+     * each turn gets the same tool objects (the prompt cache keys on them) and factories run once.
      */
     toolSurface(core: Tool[], config: Config, ctx: { agentId: string; workspaceDir: string }): Tool[] {
       if (!tooling) return core;
+      const cached = surfaces.get(ctx.agentId);
+      if (cached && cached.config === config && sameTools(cached.core, core)) return cached.surface;
       const [{ adaptPluginTool, gateTools }, { splitToolSurface }] = tooling;
-      const cached = surfaces.get(core);
-      if (cached) return cached;
+      const allow = new Set([...(config.tools?.allow ?? []), ...(agentAllow(config, ctx.agentId) ?? [])]);
+      const taken = new Set(core.flatMap((t) => [t.name, ...(t.aliases ?? [])]));
       const extra: Tool[] = [];
-      for (const { pluginId, tool } of registry.tools) {
+      for (const { pluginId, tool, optional } of registry.tools) {
+        if (optional && !allow.has(pluginId) && !allow.has("group:plugins")) continue;
         const made = typeof tool === "function" ? [tool({ agentId: ctx.agentId, workspaceDir: ctx.workspaceDir })].flat() : [tool];
         for (const t of made) {
-          if (!t) continue;
-          let a = adapted.get(t);
-          if (!a) adapted.set(t, (a = adaptPluginTool(t, pluginId)));
-          extra.push(a);
+          if (!t || typeof t.name !== "string" || typeof t.execute !== "function") continue;
+          if (optional && !allow.has(t.name) && !allow.has(pluginId) && !allow.has("group:plugins")) continue;
+          if (taken.has(t.name)) {
+            warnOnce(pluginId, `tool ${t.name} not offered: a core tool or an earlier plugin already has that name.`);
+            continue;
+          }
+          taken.add(t.name);
+          extra.push(adaptPluginTool(t, pluginId));
         }
       }
       const gate = (list: Tool[]) => (registry.hooks.has("before_tool_call") ? gateTools(list, registry.hooks) : list);
       const surface = splitToolSurface(gate(core), gate(applyToolPolicy(extra, config, ctx.agentId)), { toolSearch: config.tools?.toolSearch, promptBytes: PROMPT_ESTIMATE_BYTES });
-      surfaces.set(core, surface);
+      surfaces.set(ctx.agentId, { config, core, surface });
       return surface;
     },
     /** Routes, methods (and `plugins.list`) on the gateway; returns the services' start/stop. */

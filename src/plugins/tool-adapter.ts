@@ -26,8 +26,19 @@ export function adaptPluginTool(tool: PluginTool, pluginId: string): Tool {
     async execute(args, context) {
       const id = `call_${crypto.randomUUID().slice(0, 8)}`;
       const onUpdate = context.onUpdate ? (partial: PluginToolResult) => context.onUpdate!({ text: textOf(partial) }) : undefined;
-      const result = await tool.execute(id, args, context.signal, onUpdate);
-      return fromPluginResult(result);
+      // A plugin tool that never settles must not pin the run: an abort (or the run's timeout) ends the wait.
+      const signal = context.signal;
+      if (signal.aborted) return { content: `${tool.name} was not run: the run was aborted.`, isError: true };
+      let onAbort: (() => void) | undefined;
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new Error(`${tool.name} was stopped: the run was aborted or timed out.`));
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+      try {
+        return fromPluginResult(await Promise.race([Promise.resolve().then(() => tool.execute(id, args, signal, onUpdate)), aborted]));
+      } finally {
+        signal.removeEventListener("abort", onAbort!);
+      }
     },
   } as Tool & { pluginId: string };
 }

@@ -16,9 +16,10 @@ export function openStateDatabase(path: string): Database {
     closeSync(openSync(path, "a", 0o600));
   }
   const db = new Database(path, { create: true, strict: true });
+  // The busy timeout first: switching a new file to WAL takes a lock another process opening it may hold.
+  db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA foreign_keys = ON");
   return db;
 }
@@ -32,22 +33,30 @@ export const openStateDb = (stateDir: string): Database => openStateDatabase(joi
  * (the sessions schema, which used it before owners had their own rows). A database newer than the steps is refused.
  */
 export function migrateOwner(db: Database, owner: string, steps: readonly string[], options: { userVersion?: boolean } = {}): void {
+  const versionOf = () => {
+    const row = db.query<{ version: number }, [string]>("SELECT version FROM schema_versions WHERE owner = ?").get(owner);
+    const legacy = options.userVersion ? (db.query<{ user_version: number }, []>("PRAGMA user_version").get()?.user_version ?? 0) : 0;
+    return { recorded: row !== null, current: Math.max(row?.version ?? 0, legacy) };
+  };
+  const check = (current: number) => {
+    if (current > steps.length) {
+      throw new Error(
+        `The state database's "${owner}" tables are at schema version ${current}, newer than this build knows (${steps.length}). Upgrade the gateway or point it at another state dir.`,
+      );
+    }
+  };
   db.exec("CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)");
-  const row = db.query<{ version: number }, [string]>("SELECT version FROM schema_versions WHERE owner = ?").get(owner);
-  const legacy = options.userVersion ? (db.query<{ user_version: number }, []>("PRAGMA user_version").get()?.user_version ?? 0) : 0;
-  const current = Math.max(row?.version ?? 0, legacy);
-  if (current > steps.length) {
-    throw new Error(
-      `The state database's "${owner}" tables are at schema version ${current}, newer than this build knows (${steps.length}). Upgrade the gateway or point it at another state dir.`,
-    );
-  }
-  const save = db.query<unknown, [string, number]>("INSERT INTO schema_versions (owner, version) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET version = excluded.version");
-  if (row === null && current > 0) save.run(owner, current);
-  for (let v = current; v < steps.length; v++) {
-    db.transaction(() => {
-      db.exec(steps[v]!);
-      save.run(owner, v + 1);
-      if (options.userVersion) db.exec(`PRAGMA user_version = ${v + 1}`);
-    })();
-  }
+  const first = versionOf();
+  check(first.current);
+  if (first.recorded && first.current === steps.length) return;
+  // Another process (the CLI, a second gateway start) may be migrating too: read the version again under the write
+  // lock (BEGIN IMMEDIATE) and apply only what is still missing, all in that one transaction.
+  db.transaction(() => {
+    const { recorded, current } = versionOf();
+    check(current);
+    const save = db.query<unknown, [string, number]>("INSERT INTO schema_versions (owner, version) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET version = excluded.version");
+    for (let v = current; v < steps.length; v++) db.exec(steps[v]!);
+    if (!recorded || current < steps.length) save.run(owner, steps.length);
+    if (options.userVersion && current < steps.length) db.exec(`PRAGMA user_version = ${steps.length}`);
+  }).immediate();
 }
