@@ -86,7 +86,11 @@ export function ChatPage() {
   const logRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
-  const loadHistory = async () => {
+  // The history load in flight: a message waits for it, or its reply (a command's is not in the history) could arrive
+  // first and be overwritten when the history lands.
+  const historyLoad = useRef<Promise<void>>(Promise.resolve());
+  const loadHistory = () => (historyLoad.current = readHistory());
+  const readHistory = async () => {
     try {
       const history = await call<{ messages: HistoryMessage[] }>("chat.history", { sessionKey });
       setItems(itemsFromHistory(history.messages));
@@ -139,6 +143,7 @@ export function ChatPage() {
     const message = draft.trim();
     if (!message || !open) return;
     setDraft("");
+    await historyLoad.current;
     setItems((prev) => [...prev, { kind: "user", text: message }]);
     setBusy(true);
     stick.current = true;
