@@ -30,6 +30,8 @@ export interface FakeDiscordOptions {
   identifyCloseCode?: number;
   /** HELLO's heartbeat interval in ms (default 41250, so tests see few heartbeats). */
   heartbeatMs?: number;
+  /** On RESUME also replay this many dispatches the client had already seen (Discord may send one twice). */
+  resumeOverlap?: number;
 }
 
 interface Socket {
@@ -110,7 +112,7 @@ export function startFakeDiscord(options: FakeDiscordOptions = {}) {
       if (frame.d.session_id !== sessionId) return send(socket, { op: 9, d: false });
       stats.resumes++;
       socket.ready = true;
-      for (const e of dispatched.filter((x) => x.s > frame.d.seq)) send(socket, { op: 0, t: e.t, s: e.s, d: e.d });
+      for (const e of dispatched.filter((x) => x.s > frame.d.seq - (options.resumeOverlap ?? 0) && x.t !== "READY" && x.t !== "RESUMED")) send(socket, { op: 0, t: e.t, s: e.s, d: e.d });
       const s = ++seq;
       dispatched.push({ s, t: "RESUMED", d: {} });
       send(socket, { op: 0, t: "RESUMED", s, d: {} });

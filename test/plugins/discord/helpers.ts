@@ -33,6 +33,7 @@ export interface DiscordE2e {
   gateway: Awaited<ReturnType<typeof bootGateway>>["gateway"];
   client: Awaited<ReturnType<typeof bootGateway>>["log"]["client"];
   stateDir: string;
+  wsUrl: string;
   env: Record<string, string | undefined>;
   stop(): Promise<void>;
 }
@@ -62,6 +63,7 @@ export async function startDiscordE2e(options: DiscordE2eOptions = {}): Promise<
     gateway: booted.gateway,
     client: booted.log.client,
     stateDir: state.stateDir,
+    wsUrl: booted.wsUrl,
     env: state.env,
     async stop() {
       booted.log.client.close();
