@@ -30,6 +30,9 @@ export const rootCommand = defineCommand({
     channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
       rawCommand("channels", "status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
+    migrate: lazy({ name: "migrate", description: "Import an OpenClaw state dir: migrate openclaw [--from <dir>] [--dry-run] [--yes]" }, async () =>
+      rawCommand("migrate", "openclaw [--from <dir>] [--dry-run] [--yes]", (args, io) => import("./migrate.ts").then((m) => m.runMigrate(args, io))),
+    ),
     skills: lazy({ name: "skills", description: "Skills: list [--json] [--eligible] [--verbose] | info <name> [--json]" }, async () =>
       rawCommand("skills", "[list] [--json] [--eligible] [--verbose] [--agent <id>] | info <name> [--json] [--agent <id>]", (args, io) => import("./skills.ts").then((m) => m.runSkills(args, io))),
     ),
