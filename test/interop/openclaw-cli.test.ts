@@ -49,6 +49,7 @@ const COMMANDS: Record<string, string[]> = {
   pairing: ["gateway", "call", "channels.pairing.list", "--params", "{}", "--json"],
   skills: ["skills", "list"],
   skillInfo: ["skills", "info", "needs-token", "--json"],
+  logs: ["logs", "--limit", "50", "--plain"],
 };
 
 beforeAll(async () => {
@@ -156,6 +157,13 @@ describe.skipIf(!available)("the real OpenClaw CLI against the compiled gateway"
     const json = JSON.parse(r.out.slice(r.out.indexOf("{"), r.out.lastIndexOf("}") + 1));
     expect(json).toMatchObject({ name: "needs-token", eligible: false, missing: { env: ["INTEROP_SKILL_TOKEN"] } });
     expect(r.code).toBe(0);
+  }, 120_000);
+
+  test("openclaw logs prints the gateway's log lines as text", async () => {
+    const r = await result("logs");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/listening|ready|gateway/i);
+    expect(r.out).not.toContain("[object Object]");
   }, 120_000);
 
   test("openclaw gateway call channels.pairing.list answers in OpenClaw's shape", async () => {
