@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand, type CommandDef } from "citty";
 import JSON5 from "json5";
 import { ConfigError } from "../config/errors.ts";
 import { expandHome } from "../config/paths.ts";
@@ -7,6 +7,7 @@ import { currentIo } from "./index.ts";
 import { cliContext, loadCliConfig } from "./context.ts";
 import { withGateway, type CallFlags } from "./gateway-call.ts";
 import type { CliIo } from "./io.ts";
+import { serviceCommands } from "./service.ts";
 import { ensureWorkspace } from "./workspace.ts";
 import { parsePort, runGatewayForeground, shutdownSignal, type RunFlags } from "./run-gateway.ts";
 
@@ -56,14 +57,17 @@ export async function runGatewayHealth(flags: CallFlags, io: CliIo): Promise<num
 export async function runGatewayStatus(flags: CallFlags & { json?: boolean }, io: CliIo): Promise<number> {
   const ctx = cliContext(io);
   const lock = readLiveLock(ctx.paths.stateDir);
+  const service = (await import("./service.ts")).serviceFor(io).status();
+  if (!flags.json) io.out(`Service: ${service.installed ? `installed (${service.manager}${service.state ? `, ${service.state}` : ""}) ${service.file}` : "not installed (openclaw gateway install)"}`);
   if (!lock && !flags.url) {
-    io.out(`Gateway: not running (state dir ${ctx.paths.stateDir}). Start it with \`openclaw up\`.`);
+    if (flags.json) io.out(JSON.stringify({ running: false, stateDir: ctx.paths.stateDir, service }, null, 2));
+    else io.out(`Gateway: not running (state dir ${ctx.paths.stateDir}). Start it with \`openclaw up\`${service.installed ? " or openclaw gateway start" : ""}.`);
     return 1;
   }
   const target = lock && !flags.url ? { ...flags, url: `ws://${lock.host === "0.0.0.0" ? "127.0.0.1" : lock.host}:${lock.port}` } : flags;
   return withGateway(io, target, async (client) => {
     const status = await client.request<Record<string, unknown>>("status");
-    if (flags.json) io.out(JSON.stringify(status, null, 2));
+    if (flags.json) io.out(JSON.stringify({ ...status, service }, null, 2));
     else {
       io.out(`Gateway: running (pid ${status.pid}, ${status.url}, auth ${status.authMode}, up ${Math.round(Number(status.uptimeMs) / 1000)} s)`);
       io.out(`State dir: ${status.stateDir}`);
@@ -79,8 +83,9 @@ const callArgs = {
 } as const;
 
 export const gatewayCommand = defineCommand({
-  meta: { name: "gateway", description: "Run or query the gateway" },
+  meta: { name: "gateway", description: "Run, query or install the gateway" },
   subCommands: {
+    ...serviceCommands(),
     run: defineCommand({
       meta: { name: "run", description: "Run the gateway in the foreground" },
       args: { port: { type: "string", description: "Port (0 picks a free one)" }, bind: { type: "string", description: "loopback | lan | tailnet | auto | custom" } },
@@ -111,4 +116,10 @@ export const gatewayCommand = defineCommand({
       },
     }),
   },
+});
+
+/** `openclaw daemon …`: OpenClaw's older name for the service verbs. */
+export const daemonCommand = defineCommand({
+  meta: { name: "daemon", description: "The gateway service: install | start | stop | restart | uninstall | status" },
+  subCommands: { ...serviceCommands(), status: (gatewayCommand.subCommands as Record<string, CommandDef<any>>).status! },
 });

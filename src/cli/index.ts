@@ -11,7 +11,8 @@ export const rootCommand = defineCommand({
   },
   subCommands: {
     up: lazy({ name: "up", description: "Set up on first run, then run the gateway in the foreground" }, () => import("./up.ts").then((m) => m.upCommand)),
-    gateway: lazy({ name: "gateway", description: "Run or query the gateway: run | status | health | call" }, () => import("./gateway.ts").then((m) => m.gatewayCommand)),
+    gateway: lazy({ name: "gateway", description: "Run or query the gateway: run | status | health | call | install | start | stop | restart | uninstall" }, () => import("./gateway.ts").then((m) => m.gatewayCommand)),
+    daemon: lazy({ name: "daemon", description: "The gateway service (alias of gateway's): install | start | stop | restart | uninstall | status" }, () => import("./gateway.ts").then((m) => m.daemonCommand)),
     config: lazy({ name: "config", description: "Read, change and validate the config: get | set | unset | file | validate | schema" }, () => import("./config.ts").then((m) => m.configCommand)),
     status: lazy({ name: "status", description: "Show what is configured and running" }, () => import("./status.ts").then((m) => m.statusCommand)),
     doctor: lazy({ name: "doctor", description: "Check the install and the config" }, () => import("./doctor.ts").then((m) => m.doctorCommand)),

@@ -35,3 +35,9 @@ export function pathHint(env: Record<string, string | undefined>): string | unde
   const bin = join(env.HOME ?? homedir(), ".local/bin");
   return `The openclaw command is ${exe} (not on your PATH). To type just \`openclaw\`: mkdir -p ${bin} && ln -sf ${exe} ${bin}/openclaw (and have ${bin} on PATH), or run \`npm link\` in the checkout.`;
 }
+
+/** The argv that runs this CLI: the executable alone, or (from source) Bun and src/main.ts. */
+export function selfArgv(): string[] {
+  const exe = executablePath();
+  return exe ? [exe] : [process.execPath, join(import.meta.dir, "../main.ts")];
+}
