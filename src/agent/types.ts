@@ -39,6 +39,8 @@ export type RunErrorCode =
   | "provider"
   /** The model refuses requests that carry tools; the run retries without them. */
   | "tools_unsupported"
+  /** The session store could not commit (disk full, I/O error, damaged file): the turn was not kept. */
+  | "storage_unavailable"
   | "internal";
 
 export interface RunError {

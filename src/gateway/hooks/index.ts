@@ -1,3 +1,4 @@
+import { SQLiteError } from "bun:sqlite";
 import { join } from "node:path";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
@@ -74,6 +75,10 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
       return await mappedHook(c, config, name);
     } catch (error) {
       if (error instanceof SessionError) return fail(error.code === "closed" ? 503 : 400, error.code, error.message);
+      // The message could not be committed (disk full, I/O error): nothing was accepted.
+      if (error instanceof SQLiteError) {
+        return fail(503, "storage_unavailable", `The gateway could not save the hook's message to ${join(deps.stateDir, "state.db")} (${error.message}); it was not accepted. Free disk space or repair the file (see openclaw doctor), then send it again.`);
+      }
       throw error;
     }
   });

@@ -7,7 +7,7 @@ import { acceptPost, keepOpen } from "./auth.ts";
 import type { HttpApiDeps } from "./deps.ts";
 import { errorBody, errorResponse, statusForRunError } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
-import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
+import { StorageUnavailableError, type RunHandle, type RunInput, type RunStarter } from "./runs.ts";
 import { collectRun, streamRun, type Sse } from "./sse.ts";
 
 /** `POST /v1/chat/completions` body limit. */
@@ -95,12 +95,13 @@ export function chatRunInput(c: Context, body: ChatRequest, deps: HttpApiDeps): 
   };
 }
 
-/** Starts the run, mapping a refused submit to an HTTP error. */
-export function startRun(runs: RunStarter, input: RunInput): RunHandle | Response {
+/** Starts the run (a session run once its message is committed), mapping a refused submit to an HTTP error. */
+export async function startRun(runs: RunStarter, input: RunInput): Promise<RunHandle | Response> {
   try {
-    return runs.start(input);
+    return await runs.start(input);
   } catch (error) {
     if (error instanceof SessionError) return errorResponse(error.code === "closed" ? 503 : 400, error.message, { code: error.code });
+    if (error instanceof StorageUnavailableError) return errorResponse(503, error.message, { code: error.code });
     throw error;
   }
 }
@@ -112,7 +113,7 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
     if (body instanceof Response) return body;
     const input = chatRunInput(c, body, deps);
     if (input instanceof Response) return input;
-    const handle = startRun(runs, input);
+    const handle = await startRun(runs, input);
     if (handle instanceof Response) return handle;
     const meta = { id: `chatcmpl-${handle.runId}`, created: Math.floor(Date.now() / 1000), model: body.model ?? "openclaw" };
     c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });

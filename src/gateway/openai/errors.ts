@@ -28,6 +28,7 @@ export function statusForRunError(error: RunError): number {
   switch (error.code) {
     case "no_provider":
     case "overloaded":
+    case "storage_unavailable":
       return 503;
     case "rate_limit":
       return 429;

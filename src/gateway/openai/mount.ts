@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Hono } from "hono";
 import { mountHooks } from "../hooks/index.ts";
 import { mountToolsInvoke } from "../tools-invoke.ts";
@@ -15,7 +16,7 @@ import { createRunStarter } from "./runs.ts";
  * @example mountHttpApi(gateway.app, { config: () => gateway.config, settings: () => gateway.settings, limiter, queue, store, runner, tools, stateDir, log });
  */
 export function mountHttpApi(app: Hono, deps: HttpApiDeps): { pendingRuns(): number } {
-  const runs = createRunStarter({ queue: deps.queue, runner: deps.runner });
+  const runs = createRunStarter({ queue: deps.queue, runner: deps.runner, store: deps.store, dbPath: join(deps.stateDir, "state.db") });
   mountHooks(app, deps);
   app.post("/v1/chat/completions", createChatCompletionsHandler(deps, runs));
   app.post("/v1/responses", createResponsesHandler(deps, runs));

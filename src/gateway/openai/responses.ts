@@ -127,7 +127,7 @@ export function createResponsesHandler(deps: HttpApiDeps, runs: RunStarter) {
     if (body instanceof Response) return body;
     const prepared = runInput(c, body);
     if (prepared instanceof Response) return prepared;
-    const handle = startRun(runs, prepared.input);
+    const handle = await startRun(runs, prepared.input);
     if (handle instanceof Response) return handle;
     const { input } = prepared;
     const onDone = (text: string) => {

@@ -1,6 +1,6 @@
 import type { AgentRunner } from "../../agent/index.ts";
 import type { AgentEvent, ChatMessage, ImagePart } from "../../agent/types.ts";
-import type { SessionQueue } from "../../sessions/index.ts";
+import { SessionError, type SessionQueue, type SessionStore } from "../../sessions/index.ts";
 
 /** A started run: its events end with exactly one `final` or `error`; `abort` stops it (idempotent). */
 export interface RunHandle {
@@ -51,12 +51,23 @@ function createChannel<T>() {
 
 const isEnd = (e: AgentEvent) => e.type === "final" || e.type === "error";
 
+/** The session store refused a write or a commit: the request's turn is not kept, so it must not be acknowledged. */
+export class StorageUnavailableError extends Error {
+  readonly code = "storage_unavailable";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const storageMessage = (dbPath: string, cause: unknown, what: string) =>
+  `The gateway could not save ${what} to ${dbPath} (${cause instanceof Error ? cause.message : String(cause)}); it was not kept. Free disk space or repair the file (see openclaw doctor), then send it again.`;
+
 /**
  * Starts runs for HTTP requests. Session-backed runs are submitted to the queue as `followup` (each request gets
  * its own turn and so its own answer) under a run id chosen here, and their events are routed back by run id
  * from one queue subscription. Stateless runs call the runner directly and persist nothing.
  */
-export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunner }) {
+export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunner; store: Pick<SessionStore, "getRun">; dbPath: string }) {
   const listeners = new Map<string, (event: AgentEvent) => void>();
   let subscribed = false;
   const subscribe = () => {
@@ -70,7 +81,24 @@ export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunne
     });
   };
 
-  function startSession(input: RunInput & { sessionKey: string }): RunHandle {
+  /**
+   * The run's end as the client may see it: only once the turn's end (answer included) is committed. A turn whose
+   * end could not be stored ends, for the client, in `storage_unavailable` instead of an answer nobody kept.
+   */
+  async function confirmEnd(runId: string, event: AgentEvent): Promise<AgentEvent> {
+    await deps.queue.wait(runId).catch(() => undefined);
+    try {
+      await deps.queue.committed();
+    } catch (cause) {
+      return { type: "error", runId, error: { code: "storage_unavailable", message: storageMessage(deps.dbPath, cause, "this turn") } };
+    }
+    const status = deps.store.getRun(runId)?.status;
+    if (status === "done" || status === "error" || status === "aborted") return event;
+    const why = event.type === "error" && event.error.code === "internal" ? new Error(event.error.message) : new Error("the end of the turn was not recorded");
+    return { type: "error", runId, error: { code: "storage_unavailable", message: storageMessage(deps.dbPath, why, "this turn") } };
+  }
+
+  async function startSession(input: RunInput & { sessionKey: string }): Promise<RunHandle> {
     subscribe();
     let runId: string = Bun.randomUUIDv7();
     const channel = createChannel<AgentEvent>();
@@ -80,10 +108,16 @@ export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunne
       listeners.delete(runId);
       channel.close();
     };
+    let ending = false;
     const listener = (event: AgentEvent) => {
-      if (ended) return;
-      channel.push(event);
-      if (isEnd(event)) end();
+      if (ended || ending) return;
+      if (!isEnd(event)) return channel.push(event);
+      ending = true;
+      void confirmEnd(runId, event).then((confirmed) => {
+        if (ended) return;
+        channel.push(confirmed);
+        end();
+      });
     };
     listeners.set(runId, listener);
     let result;
@@ -97,7 +131,15 @@ export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunne
       });
     } catch (error) {
       listeners.delete(runId);
-      throw error;
+      if (error instanceof SessionError) throw error;
+      throw new StorageUnavailableError(storageMessage(deps.dbPath, error, "the message"), { cause: error });
+    }
+    // Acknowledge nothing (not even the stream's first bytes) before the message is committed.
+    try {
+      await deps.queue.committed();
+    } catch (error) {
+      listeners.delete(runId);
+      throw new StorageUnavailableError(storageMessage(deps.dbPath, error, "the message"), { cause: error });
     }
     if (result.runId !== runId) {
       // `/new <text>`: the text became a new run; follow that one.
@@ -132,8 +174,11 @@ export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunne
   }
 
   return {
-    /** Throws `SessionError` when the queue refuses the message (empty, shutting down). */
-    start(input: RunInput): RunHandle {
+    /**
+     * Throws `SessionError` when the queue refuses the message (empty, shutting down), `StorageUnavailableError` when
+     * it cannot be committed. A session run's handle is returned only once its message is committed.
+     */
+    async start(input: RunInput): Promise<RunHandle> {
       return input.sessionKey ? startSession({ ...input, sessionKey: input.sessionKey }) : startStateless(input);
     },
     /** Runs still routed to an HTTP client (0 when nothing leaks). */
