@@ -43,6 +43,9 @@ export async function startGateway(options: StartOptions) {
     ]);
   const gateway = createGateway({ ...options, events: chatEvents.CHAT_EVENTS });
   const config = (): Config => gateway.config;
+  // A damaged state.db is reported (path, how to restore) before anything starts; the CLI then serves probes as not ready.
+  const damaged = sessions.checkStateDatabase(join(paths.stateDir, "state.db"));
+  if (damaged) throw damaged;
 
   // Plugins (bundled and from disk) into the one registry the other services read.
   const plugins = await startPlugins({

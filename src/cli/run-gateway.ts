@@ -17,9 +17,17 @@ export async function runGatewayForeground(ctx: CliContext, loaded: LoadedConfig
   const file = openLogFile(logFilePath(loaded.config, ctx.paths, ctx.env), { maxBytes: loaded.config.logging?.maxFileBytes });
   const log = createLogger({ level, write: (line) => io.err(line), file, redact: createRedactor(secretsOf(loaded.config, ctx.env)) });
   for (const warning of loaded.warnings) log.warn(warning);
-  let gateway;
+  let gateway: { url: string; settings: { auth: { mode: string } }; stop(): Promise<void> };
   try {
-    gateway = await startGateway({ paths: ctx.paths, loaded, env: ctx.env, log, flags });
+    try {
+      gateway = await startGateway({ paths: ctx.paths, loaded, env: ctx.env, log, flags });
+    } catch (error) {
+      const { StateDatabaseDamagedError } = await import("../sessions/integrity.ts");
+      if (!(error instanceof StateDatabaseDamagedError)) throw error;
+      // Up but never ready: /readyz and every request say which file is damaged and how to restore it.
+      log.error(error.message);
+      gateway = (await import("../gateway/unavailable.ts")).startUnavailableGateway({ paths: ctx.paths, loaded, env: ctx.env, log, flags }, error);
+    }
   } catch (error) {
     log.flush();
     if (error instanceof GatewayStartError) {

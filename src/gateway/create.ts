@@ -42,10 +42,11 @@ export function createGateway(deps: GatewayDeps) {
   let settings = resolveGatewaySettings({ config, env, defaultPort: paths.defaultPort, flags: deps.flags });
   const startedAt = Date.now();
   let ready = false;
+  let unavailable: { code: string; message: string } | undefined;
   const methods: MethodRegistry = createMethodRegistry();
   const hub: EventHub = createEventHub();
   const limiter = deps.limiter ?? createAuthLimiter();
-  const app: Hono = createHttpApp({ ready: () => ready, startedAt });
+  const app: Hono = createHttpApp({ ready: () => ready, unavailable: () => unavailable, startedAt });
   const configListeners: ConfigListener[] = [];
   const snapshotParts = new Map<string, () => unknown>();
   const events = ["connect.challenge", "tick", "config.changed", ...(deps.events ?? [])];
@@ -61,6 +62,7 @@ export function createGateway(deps: GatewayDeps) {
     limiter,
     auth: () => settings.auth,
     ready: () => ready,
+    unavailable: () => unavailable,
     snapshot: () => Object.fromEntries([...snapshotParts].map(([k, f]) => [k, f()])),
     events,
     capabilities,
@@ -210,6 +212,11 @@ export function createGateway(deps: GatewayDeps) {
     },
     markReady() {
       ready = true;
+    },
+    /** The gateway will not become ready (e.g. a damaged state database): probes and connects say why. */
+    markUnavailable(reason: { code: string; message: string }) {
+      ready = false;
+      unavailable = reason;
     },
     async stop() {
       ready = false;

@@ -3,6 +3,8 @@ import { VERSION } from "../version.ts";
 
 export interface HttpDeps {
   ready(): boolean;
+  /** Why the gateway will not become ready (a damaged state database), when it will not. */
+  unavailable?(): { code: string; message: string } | undefined;
   startedAt: number;
   /** Serves the embedded Control UI for a path, or null. Loaded on first request. */
   uiAsset?: (path: string) => Promise<Response | null>;
@@ -12,10 +14,11 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   const alive = () => Response.json({ ok: true, status: "alive", version: VERSION, uptimeMs: Date.now() - deps.startedAt });
-  const ready = () =>
-    deps.ready()
-      ? Response.json({ ok: true, ready: true, version: VERSION })
-      : Response.json({ ok: false, ready: false, reason: "starting" }, { status: 503 });
+  const ready = () => {
+    if (deps.ready()) return Response.json({ ok: true, ready: true, version: VERSION });
+    const down = deps.unavailable?.();
+    return Response.json({ ok: false, ready: false, reason: down?.code ?? "starting", ...(down ? { message: down.message } : {}) }, { status: 503 });
+  };
   app.get("/health", alive);
   app.get("/healthz", alive);
   app.get("/ready", ready);

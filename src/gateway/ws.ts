@@ -40,6 +40,8 @@ export interface WsDeps {
   /** Read on every connect, so an auth change applied by hot reload takes effect at once. */
   auth(): GatewaySettings["auth"];
   ready(): boolean;
+  /** Why the gateway will not become ready, when it will not (connects are refused with that message). */
+  unavailable?(): { code: string; message: string } | undefined;
   snapshot(): unknown;
   events: string[];
   /** Server capabilities advertised in hello-ok `features.capabilities` (OpenClaw clients check them). */
@@ -77,6 +79,8 @@ export function createWsHandler(deps: WsDeps): WebSocketHandler<ConnData> {
       ws.close(CLOSE_POLICY, reason);
     };
     if (!deps.ready()) {
+      const down = deps.unavailable?.();
+      if (down) return fail({ code: "UNAVAILABLE", message: down.message, retryable: false }, down.code);
       return fail({ code: "UNAVAILABLE", message: "Gateway is starting; retry shortly.", retryable: true, retryAfterMs: 500 }, "starting");
     }
     const parsed = connectParamsSchema.safeParse(rawParams);

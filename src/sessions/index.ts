@@ -14,6 +14,7 @@ export {
 export { shouldResetSession, resetPolicyFromConfig, parseChatCommand, DEFAULT_RESET_HOUR, type ResetPolicy, type ChatCommand } from "./reset.ts";
 export { renderTranscriptJsonl } from "./export.ts";
 export { SessionError, type SessionErrorCode } from "./errors.ts";
+export { checkStateDatabase, StateDatabaseDamagedError } from "./integrity.ts";
 export type {
   QueueMode,
   SessionOrigin,
