@@ -120,6 +120,8 @@ export const configSchema = z.object({
               responses: z.object({ enabled: z.boolean().optional() }).optional(),
             })
             .optional(),
+          /** Ours (OpenClaw has no such key): a streaming client that reads nothing this long while its stream is full is dropped (default 30000). */
+          streamStallTimeoutMs: z.number().int().positive().optional(),
         })
         .optional(),
       tools: z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),

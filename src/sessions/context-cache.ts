@@ -16,6 +16,9 @@ export interface CachedContext {
 }
 
 const CONTEXT_CACHE_SESSIONS = 64;
+/** Most bytes of cached contexts (about 4 per estimated token): a few huge transcripts cannot hold the heap. */
+export const CONTEXT_CACHE_BYTES = 48 * 1024 * 1024;
+const BYTES_PER_TOKEN = 4;
 
 /**
  * The model's context of recently used sessions (messages and the seq of their entries, not whole transcripts).
@@ -24,8 +27,20 @@ const CONTEXT_CACHE_SESSIONS = 64;
  * database, which `PRAGMA data_version` reveals. The store calls `clear` whenever entries change other than by
  * appending, or a write rolls back.
  */
-export function createContextCache(db: Database, readEntries: (sessionId: string, afterSeq: number) => TranscriptEntry[]) {
+export function createContextCache(db: Database, readEntries: (sessionId: string, afterSeq: number) => TranscriptEntry[], options: { maxBytes?: number } = {}) {
   const contexts = new Map<string, CachedContext>();
+  const maxBytes = options.maxBytes ?? CONTEXT_CACHE_BYTES;
+
+  /** Least recently used out first, down to the byte budget; the most recent context always stays. */
+  function evict(): void {
+    let bytes = 0;
+    for (const c of contexts.values()) bytes += c.tokens * BYTES_PER_TOKEN;
+    for (const [key, c] of contexts) {
+      if (bytes <= maxBytes || contexts.size <= 1) break;
+      contexts.delete(key);
+      bytes -= c.tokens * BYTES_PER_TOKEN;
+    }
+  }
   const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
   let seenVersion = dataVersion.get()!.data_version;
 
@@ -45,7 +60,13 @@ export function createContextCache(db: Database, readEntries: (sessionId: string
       // Only onto a context that has every row before this one; otherwise the next read catches up from the database.
       if (cached?.complete && entry.seq > cached.lastSeq) {
         if (entry.kind === "compaction") contexts.delete(entry.sessionId);
-        else addToContext(cached, entry.seq, entry.message);
+        else {
+          addToContext(cached, entry.seq, entry.message);
+          // Refreshed as most recent: the session being written to is the one about to be read.
+          contexts.delete(entry.sessionId);
+          contexts.set(entry.sessionId, cached);
+          evict();
+        }
       }
     },
 
@@ -66,11 +87,19 @@ export function createContextCache(db: Database, readEntries: (sessionId: string
       cached ??= buildContext(readEntries(sessionId, 0));
       contexts.set(sessionId, cached);
       if (contexts.size > CONTEXT_CACHE_SESSIONS) contexts.delete(contexts.keys().next().value!);
+      evict();
       return cached;
     },
 
     clear(): void {
       contexts.clear();
+    },
+
+    /** Sessions and approximate bytes held (for tests and status). */
+    size(): { sessions: number; bytes: number } {
+      let bytes = 0;
+      for (const c of contexts.values()) bytes += c.tokens * BYTES_PER_TOKEN;
+      return { sessions: contexts.size, bytes };
     },
   };
 }

@@ -119,7 +119,7 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
     c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });
     if (body.stream) {
       keepOpen(c);
-      return streamChat(handle, meta, !!body.stream_options?.include_usage);
+      return streamChat(handle, meta, !!body.stream_options?.include_usage, deps.config().gateway?.http?.streamStallTimeoutMs);
     }
     const done = await collectRun(handle);
     if (done instanceof Response) return done;
@@ -132,7 +132,7 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
   };
 }
 
-function streamChat(handle: RunHandle, meta: { id: string; created: number; model: string }, includeUsage: boolean): Promise<Response> {
+function streamChat(handle: RunHandle, meta: { id: string; created: number; model: string }, includeUsage: boolean, stallMs?: number): Promise<Response> {
   const chunk = (sse: Sse, delta: object, finish: string | null = null) =>
     sse.data({ ...meta, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   return streamRun(handle, {
@@ -150,5 +150,5 @@ function streamChat(handle: RunHandle, meta: { id: string; created: number; mode
       return false;
     },
     fail: (sse, message) => sse.data(errorBody(500, message)),
-  });
+  }, { stallMs });
 }

@@ -35,6 +35,12 @@ function createChannel<T>() {
       closed = true;
       wake?.();
     },
+    /** Closes and drops what nobody will read (the client left or stalled). */
+    discard() {
+      buffer.length = 0;
+      closed = true;
+      wake?.();
+    },
     async *[Symbol.asyncIterator](): AsyncGenerator<T> {
       for (;;) {
         if (buffer.length > 0) {
@@ -159,6 +165,8 @@ export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunne
         if (ended) return;
         deps.queue.abort(runId);
         end();
+        // A request whose client stalled can outlive the run by a long time: hold none of its output.
+        channel.discard();
       },
     };
   }

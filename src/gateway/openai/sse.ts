@@ -2,20 +2,38 @@ import type { AgentEvent } from "../../agent/types.ts";
 import { errorResponse, runErrorResponse } from "./errors.ts";
 import type { RunHandle } from "./runs.ts";
 
-/** A server-sent-events response the handler writes into; `closed` turns true when the client goes away. */
+/** Bytes the SSE stream holds for a slow client before the writer waits (the socket's own buffers come on top). */
+const STREAM_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * A server-sent-events response the handler writes into; `closed` turns true when the client goes away. It applies
+ * backpressure: `drained()` waits while the client is not reading (the response stream is full), so the writer
+ * stops pulling from the run instead of queueing its output in memory.
+ */
 export function createSse(onCancel: () => void) {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
-  const stream = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
+  let wake: ((more: boolean) => void) | undefined;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+      },
+      // Called when the client has taken data and the stream wants more.
+      pull() {
+        wake?.(true);
+        wake = undefined;
+      },
+      cancel() {
+        closed = true;
+        wake?.(false);
+        wake = undefined;
+        onCancel();
+      },
     },
-    cancel() {
-      closed = true;
-      onCancel();
-    },
-  });
+    { highWaterMark: STREAM_BUFFER_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
+  );
   return {
     response: (status = 200) =>
       new Response(stream, {
@@ -24,6 +42,21 @@ export function createSse(onCancel: () => void) {
       }),
     get closed() {
       return closed;
+    },
+    /** True once the client can take more; false when it took nothing for `timeoutMs` (or left). */
+    drained(timeoutMs: number): Promise<boolean> {
+      if (closed) return Promise.resolve(false);
+      if ((controller.desiredSize ?? 1) > 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          wake = undefined;
+          resolve(false);
+        }, timeoutMs);
+        wake = (more) => {
+          clearTimeout(timer);
+          resolve(more);
+        };
+      });
     },
     write(text: string) {
       if (closed) return;
@@ -46,6 +79,14 @@ export function createSse(onCancel: () => void) {
       closed = true;
       try {
         controller.close();
+      } catch {}
+    },
+    /** Ends the response at once, dropping what the client never read (the connection is closed). */
+    drop() {
+      if (closed) return;
+      closed = true;
+      try {
+        controller.error(new Error("stream stalled: the client read nothing"));
       } catch {}
     },
   };
@@ -110,6 +151,9 @@ const brokenOff = (runId: string): AgentEvent => ({
   },
 });
 
+/** How long a client may read nothing while the stream is full before it is dropped (default 30 s). */
+export const DEFAULT_STREAM_STALL_MS = 30_000;
+
 export interface RunStreamFormat {
   /** Written once when the stream opens. */
   begin(sse: Sse): void;
@@ -122,10 +166,12 @@ export interface RunStreamFormat {
 /**
  * Streams a run as SSE in a given format. The headers wait up to 1 s for the first visible event, so a run that
  * fails before any output gets a real HTTP status instead of a 200 stream; then every event is written, with
- * keep-alive comments every 15 s and `data: [DONE]` at the end. A client that leaves aborts the run. A failover
+ * keep-alive comments every 15 s and `data: [DONE]` at the end. A client that leaves aborts the run; so does one that
+ * reads nothing for `stallMs` while the stream is full (its connection is dropped). A failover
  * after streamed text ends the stream with an error (a stateless run stops; a session run finishes in its session).
  */
-export async function streamRun(handle: RunHandle, format: RunStreamFormat): Promise<Response> {
+export async function streamRun(handle: RunHandle, format: RunStreamFormat, options: { stallMs?: number } = {}): Promise<Response> {
+  const stallMs = options.stallMs ?? DEFAULT_STREAM_STALL_MS;
   const iterator = handle.events[Symbol.asyncIterator]();
   const pull = createPuller(iterator);
   const held: AgentEvent[] = [];
@@ -145,6 +191,14 @@ export async function streamRun(handle: RunHandle, format: RunStreamFormat): Pro
       let ended = false;
       for (const event of held) ended ||= format.write(sse, event);
       while (!ended && !sse.closed) {
+        // Backpressure: take the run's next event only when the client has room for it.
+        if (!(await sse.drained(stallMs))) {
+          if (!sse.closed) {
+            sse.drop();
+            handle.abort();
+          }
+          return;
+        }
         const r = await pull.next();
         if (r === "timeout" || r.done) break;
         ended = format.write(sse, r.value.type === "text_reset" ? brokenOff(r.value.runId) : r.value);

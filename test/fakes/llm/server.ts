@@ -6,6 +6,7 @@ export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {
   let ids = 0;
   let served = 0;
   const nextId = () => String(++ids);
+  const streams = { open: 0 };
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
@@ -46,7 +47,7 @@ export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {
           headers: extra,
         });
       }
-      return sse(protocol.events(reply, recorded, nextId), reply.cutAfter, reply.delayMs ?? options.delayMs ?? 0);
+      return sse(protocol.events(reply, recorded, nextId), reply.cutAfter, reply.delayMs ?? options.delayMs ?? 0, streams);
     },
   });
   const origin = `http://127.0.0.1:${server.port}`;
@@ -61,6 +62,7 @@ export function startFakeLlm(protocol: FakeProtocol, options: FakeLlmOptions = {
       models: [{ id: "fake-model" }],
       ...extra,
     }),
+    openStreams: () => streams.open,
     stop: async () => void (await server.stop(true)),
   };
 }
@@ -74,9 +76,10 @@ function pickReply(options: FakeLlmOptions, request: RecordedRequest, index: num
   return { text: options.text ?? "ok" };
 }
 
-function sse(events: string[], cutAfter: number | undefined, delayMs: number): Response {
+function sse(events: string[], cutAfter: number | undefined, delayMs: number, streams: { open: number } = { open: 0 }): Response {
   const encoder = new TextEncoder();
   const limit = cutAfter ?? events.length;
+  let cancelled = false;
   const stream = new ReadableStream({
     async start(controller) {
       if (delayMs === 0 && cutAfter === undefined) {
@@ -84,14 +87,23 @@ function sse(events: string[], cutAfter: number | undefined, delayMs: number): R
         controller.close();
         return;
       }
-      for (const event of events.slice(0, limit)) {
-        if (delayMs > 0) await Bun.sleep(delayMs);
-        controller.enqueue(encoder.encode(event));
+      streams.open++;
+      try {
+        for (const event of events.slice(0, limit)) {
+          if (delayMs > 0) await Bun.sleep(delayMs);
+          if (cancelled) return;
+          controller.enqueue(encoder.encode(event));
+        }
+      } finally {
+        streams.open--;
       }
       if (cutAfter !== undefined) {
         await Bun.sleep(5);
         controller.error(new Error("fake LLM: connection cut on purpose (cutAfter); Bun logs this, it is expected"));
       } else controller.close();
+    },
+    cancel() {
+      cancelled = true;
     },
   });
   return new Response(stream, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });

@@ -61,6 +61,8 @@ export interface FakeLlm {
   requests: RecordedRequest[];
   /** A ready `models.providers.<id>` entry pointing at this fake, with model `fake-model`. */
   providerConfig(extra?: Partial<ProviderConfig>): ProviderConfig;
+  /** Paced streams (`delayMs`) still being written: a client that gave up lets its stream go. */
+  openStreams(): number;
   stop(): Promise<void>;
 }
 
