@@ -76,6 +76,12 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginRe
     registry.records.push({ id: p.id ?? p.dir, origin: p.origin, dir: p.dir, enabled: false, status: "error", reason: p.error.message, registered: emptyRegistered(), warnings: [] });
   }
   const channelSections = config.channels ?? {};
+  const toLoad: { candidate: PluginCandidate; record: PluginRecord; pluginConfig: unknown }[] = [];
+  const fail = (record: PluginRecord, error: unknown) => {
+    record.status = "error";
+    record.reason = error instanceof Error ? error.message : String(error);
+    log.error(`plugin ${record.id} (${record.dir}) failed to load; the gateway runs without it: ${record.reason}`);
+  };
   for (const candidate of candidates) {
     const { enabled, reason } = enablement(candidate, config);
     const record: PluginRecord = {
@@ -103,14 +109,26 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginRe
       for (const rel of candidate.manifest.skills ?? []) registry.skillDirs.push({ pluginId: candidate.id, dir: resolve(candidate.dir, rel) });
       continue;
     }
+    const checked = checkPluginConfig(candidate.manifest.configSchema, config.plugins?.entries?.[candidate.id]?.config ?? {}, `plugins.entries.${candidate.id}.config`, candidate.id);
+    if (checked.errors.length) fail(record, new PluginError("config", checked.errors.join(" ")));
+    else toLoad.push({ candidate, record, pluginConfig: checked.value });
+  }
+  // Imports run side by side (each plugin's code is read and compiled in parallel); `register` runs one plugin at a
+  // time, in discovery order, so registrations stay deterministic.
+  if (toLoad.some((l) => l.candidate.origin !== "bundled")) await installSdkResolver();
+  const budget = options.registerTimeoutMs ?? REGISTER_TIMEOUT_MS;
+  const imports = toLoad.map(({ candidate }) => {
+    const imported = withTimeout(candidate.load(), budget, `importing its entry did not finish within ${budget / 1000} s`);
+    imported.catch(() => {});
+    return imported;
+  });
+  for (const [i, { candidate, record, pluginConfig }] of toLoad.entries()) {
     try {
-      await loadOne(candidate, record, registry, options);
+      await loadOne(candidate, record, registry, options, imports[i]!, pluginConfig);
       record.status = "loaded";
       record.reason = undefined;
     } catch (error) {
-      record.status = "error";
-      record.reason = error instanceof Error ? error.message : String(error);
-      log.error(`plugin ${candidate.id} (${candidate.dir}) failed to load; the gateway runs without it: ${record.reason}`);
+      fail(record, error);
     }
   }
   for (const [id, section] of Object.entries(channelSections)) {
@@ -146,18 +164,13 @@ function entryOf(mod: unknown, id: string): PluginEntry {
   throw new PluginError("load", `its entry module exports no plugin: export default definePluginEntry({ id, register(api) {...} }).`);
 }
 
-async function loadOne(candidate: PluginCandidate, record: PluginRecord, registry: PluginRegistry, options: LoadPluginsOptions): Promise<void> {
+async function loadOne(candidate: PluginCandidate, record: PluginRecord, registry: PluginRegistry, options: LoadPluginsOptions, imported: Promise<unknown>, pluginConfig: unknown): Promise<void> {
   const { config, log } = options;
   const id = candidate.id;
   const entryConfig = config.plugins?.entries?.[id];
-  const checked = checkPluginConfig(candidate.manifest.configSchema, entryConfig?.config ?? {}, `plugins.entries.${id}.config`, id);
-  if (checked.errors.length) throw new PluginError("config", checked.errors.join(" "));
-
-  if (candidate.origin !== "bundled") await installSdkResolver();
   let mod: unknown;
   try {
-    const budget = options.registerTimeoutMs ?? REGISTER_TIMEOUT_MS;
-    mod = await withTimeout(candidate.load(), budget, `importing its entry did not finish within ${budget / 1000} s`);
+    mod = await imported;
   } catch (error) {
     if (error instanceof PluginError) throw error;
     throw new PluginError("load", `importing its entry failed: ${(error as Error).message}`, { cause: error });
@@ -181,7 +194,7 @@ async function loadOne(candidate: PluginCandidate, record: PluginRecord, registr
     origin: candidate.origin,
     rootDir: candidate.dir,
     config: config as Record<string, unknown>,
-    pluginConfig: (checked.value ?? {}) as Record<string, unknown>,
+    pluginConfig: (pluginConfig ?? {}) as Record<string, unknown>,
     logger,
     stateDir() {
       const dir = join(options.stateDir, "plugins", id);
