@@ -7,6 +7,8 @@ import { resolveAgent, defaultAgentId } from "../routing/index.ts";
 import type { CompactionSettings, Summarise } from "../sessions/index.ts";
 import { applyToolPolicy, createToolset, type MessageSender } from "../tools/index.ts";
 import type { Tool } from "../tools/types.ts";
+import { createMemoryService } from "../memory/service.ts";
+import { createMemoryTools } from "../tools/memory/memory-tools.ts";
 import { createAgentRunner, type AgentRunHooks } from "./runner.ts";
 
 export interface AgentServiceDeps {
@@ -39,6 +41,9 @@ export function createAgentService(deps: AgentServiceDeps) {
     return registry.value;
   };
 
+  const memory = createMemoryService({ config, env, stateDir: paths.stateDir, log });
+  const memoryTools = createMemoryTools((ctx) => memory.index(ctx.agentId ?? defaultAgentId(config()), ctx.workspace));
+
   const toolsets = new Map<string, { config: Config; set: ReturnType<typeof createToolset> }>();
   const toolsFor = (agentId: string): Tool[] => {
     const info = agentInfo(agentId);
@@ -51,7 +56,8 @@ export function createAgentService(deps: AgentServiceDeps) {
     const set = entry.set;
     // The message tool only where a channel is configured: without one it is noise in the prompt.
     const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
-    const core = applyToolPolicy(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message"), config(), agentId);
+    const offered = [...(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message")), ...(memory.offered(config(), info.workspace) ? memoryTools : [])];
+    const core = applyToolPolicy(offered, config(), agentId);
     return deps.extendTools ? deps.extendTools(core, config(), { agentId, workspaceDir: info.workspace }) : core;
   };
 
@@ -88,11 +94,13 @@ export function createAgentService(deps: AgentServiceDeps) {
     runner,
     providers,
     toolsFor,
+    memory,
     compaction: { settings: compactionSettings, summarise },
     defaultModel: (agentId: string) => agentInfo(agentId).model.primary,
     /** Kills every background job. */
     stop() {
       for (const { set } of toolsets.values()) set.dispose();
+      void memory.close();
     },
   };
 }

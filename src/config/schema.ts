@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memorySchema } from "./memory-schema.ts";
 import { secretsSchema } from "./secrets-schema.ts";
 
 /**
@@ -241,6 +242,7 @@ export const configSchema = z.object({
     })
     .optional(),
   secrets: secretsSchema.optional(),
+  memory: memorySchema.optional(),
 });
 
 /** The config as written by the user (every key optional). */

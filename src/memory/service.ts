@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../config/schema.ts";
+import type { MemoryIndex } from "./memory-index.ts";
+import { memorySettings } from "./settings.ts";
+
+export interface MemoryServiceDeps {
+  config: () => Config;
+  env: Record<string, string | undefined>;
+  stateDir: string;
+  log?: { warn(message: string): void };
+  fetch?: typeof fetch;
+}
+
+/**
+ * The gateway's memory: one index per agent, opened (with its watcher) on first use, so a gateway whose agent never
+ * searches memory loads none of it. A config change that alters the agent's memory settings reopens its index.
+ */
+export function createMemoryService(deps: MemoryServiceDeps) {
+  const open = new Map<string, { key: string; index: Promise<MemoryIndex> }>();
+  return {
+    /**
+     * Whether an agent gets the memory tools: `memory.search.enabled` is not false and there is something to search
+     * (MEMORY.md, memory.md, a `memory/` folder, or `memory.search.extraPaths`). One stat or two per turn.
+     */
+    offered(config: Config, workspace: string): boolean {
+      const search = config.memory?.search;
+      if (search?.enabled === false) return false;
+      if (search?.extraPaths?.length) return true;
+      return ["MEMORY.md", "memory.md", "memory"].some((name) => existsSync(join(workspace, name)));
+    },
+    /** The agent's index, opened and synced on first use. */
+    async index(agentId: string, workspace: string): Promise<MemoryIndex> {
+      const config = deps.config();
+      const settings = memorySettings(config, { agentId, workspace, stateDir: deps.stateDir });
+      const key = JSON.stringify([settings, config.models?.providers ?? {}, workspace]);
+      const entry = open.get(agentId);
+      if (entry?.key === key) return entry.index;
+      if (entry) void entry.index.then((i) => i.close()).catch(() => {});
+      const index = import("./memory-index.ts").then((m) => m.openMemoryIndex({ settings, workspace, config, env: deps.env, watch: true, log: deps.log, fetch: deps.fetch }));
+      open.set(agentId, { key, index });
+      index.catch(() => open.delete(agentId));
+      return index;
+    },
+    /** Stops the watchers and closes every index (waiting for a running sync). */
+    async close(): Promise<void> {
+      const all = [...open.values()];
+      open.clear();
+      await Promise.all(all.map((e) => e.index.then((i) => i.close()).catch(() => {})));
+    },
+  };
+}
+
+export type MemoryService = ReturnType<typeof createMemoryService>;
