@@ -119,6 +119,13 @@ function collect(value: unknown, path: PropertyKey[], out: Found[]): void {
     out.push({ path, ref: value });
     return;
   }
+  const v = value as Record<string, unknown> | null;
+  if (v && typeof v === "object" && v.source === "store" && typeof v.id === "string") {
+    // OpenClaw's shared SQLite secret store has no counterpart here: say so by path instead of "expected string".
+    throw new ConfigError("secret", `${formatPath(path)}: SecretRef (source store, id "${v.id}") is not supported by this gateway; use source env, file or exec.`, [
+      { path: formatPath(path), message: "SecretRef source store is not supported" },
+    ]);
+  }
   if (Array.isArray(value)) value.forEach((v, i) => collect(v, [...path, i], out));
   else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) if (!(path.length === 0 && k === "secrets")) collect(v, [...path, k], out);

@@ -150,6 +150,14 @@ describe("SecretRefs", () => {
     expect(error.message).toContain("no secrets.providers.nope is configured");
   });
 
+  test("a store SecretRef (OpenClaw's shared secret store) is refused by path, saying which sources work", () => {
+    tmp = tempDir();
+    const error = failure(() => load({ channels: { telegram: { botToken: { source: "store", provider: "default", id: "TG_TOKEN" } } } }));
+    expect(error.code).toBe("secret");
+    expect(error.message).toContain("channels.telegram.botToken");
+    expect(error.message).toContain("use source env, file or exec");
+  });
+
   test("a hot reload resolves the refs again, so a rotated secret file is picked up", async () => {
     tmp = tempDir();
     const secret = privateFile("secrets.json", JSON.stringify({ token: "first" }));

@@ -102,6 +102,16 @@ describe("openclaw migrate openclaw", () => {
     expect(readFileSync(join(target, "workspace", "SOUL.md"), "utf8")).toBe(readFileSync(join(source, "workspace", "SOUL.md"), "utf8"));
   });
 
+  test("files the config pulls in with $include are copied beside it, and a second run leaves them", async () => {
+    const source = sourceFrom("openclaw-legacy", (c) => JSON.stringify({ ...JSON.parse(c), $include: "./parts/channels.json5" }));
+    cpSync(join(FIXTURES, "openclaw-legacy", "openclaw.json"), join(source, "parts", "channels.json5"));
+    const target = temp("oc-target-");
+    const r = await migrate(["--from", source, "--yes"], target);
+    expect(r.out).toContain("config includes: 1");
+    expect(readFileSync(join(target, "parts", "channels.json5"), "utf8")).toBe(readFileSync(join(source, "parts", "channels.json5"), "utf8"));
+    expect((await migrate(["--from", source, "--yes"], target)).out).toContain("Nothing new to import.");
+  });
+
   test("the older file layout is read too: sessions.json with JSONL transcripts, credentials files, cron/jobs.json", async () => {
     const source = sourceFrom("openclaw-legacy");
     const target = temp("oc-target-");

@@ -49,6 +49,13 @@ export function migrateOpenClaw(source: OpenClawState, target: Target, options: 
     }
   }
 
+  // Files the config includes: beside it, as the config names them relative to itself.
+  if (!sameDir && source.includes.length > 0) {
+    const missing = source.includes.filter((f) => !existsSync(join(target.stateDir, f)));
+    step("config includes", missing.length);
+    if (!options.dryRun) for (const f of missing) copyPreserving(join(source.dir, f), join(target.stateDir, f));
+  }
+
   // Workspaces and channel credentials: copied file by file, never over a file already there.
   for (const folder of source.folders) {
     if (sameDir) continue;

@@ -43,6 +43,8 @@ export interface OpenClawState {
   cronJobs: Array<Record<string, unknown>>;
   /** Folders under the state dir to copy as they are: workspaces and channel credentials (relative paths). */
   folders: string[];
+  /** Files the config pulls in with `$include` from inside the state dir (relative paths), copied beside it. */
+  includes: string[];
   /** Workspaces the config places outside the state dir: used in place, not copied. */
   externalWorkspaces: string[];
   warnings: string[];
@@ -81,7 +83,7 @@ export function readOpenClawState(dir: string, options: { home: string; now?: nu
   if (!hasConfig && !existsSync(join(dir, "agents")) && !existsSync(join(dir, "state"))) {
     throw new Error(`${dir} holds no openclaw.json, agents/ or state/: it is not an OpenClaw state dir. Give the right one with --from.`);
   }
-  const state: OpenClawState = { dir, configPath, config: {}, sessions: [], allow: [], pending: [], cronJobs: [], folders: [], externalWorkspaces: [], warnings: [] };
+  const state: OpenClawState = { dir, configPath, config: {}, sessions: [], allow: [], pending: [], cronJobs: [], folders: [], includes: [], externalWorkspaces: [], warnings: [] };
   if (hasConfig) {
     state.configText = readFileSync(configPath, "utf8");
     try {
@@ -90,6 +92,7 @@ export function readOpenClawState(dir: string, options: { home: string; now?: nu
       state.warnings.push(`openclaw.json does not parse (${(error as Error).message}); it is copied as it is`);
     }
   }
+  readIncludes(state, state.config, configPath, new Set());
   readSessions(state);
   readShared(state);
   readLegacyPairing(state);
@@ -254,4 +257,32 @@ function readFolders(state: OpenClawState, home: string) {
     for (const d of readdirSync(credentials, { withFileTypes: true })) if (d.isDirectory()) state.folders.push(join("credentials", d.name));
   }
   state.folders = [...new Set(state.folders)].filter((f) => existsSync(join(state.dir, f)));
+}
+
+/** `$include` targets (a path or a list of paths, relative to the including file), followed into the files they name. */
+function readIncludes(state: OpenClawState, value: unknown, file: string, seen: Set<string>) {
+  if (Array.isArray(value)) return value.forEach((v) => readIncludes(state, v, file, seen));
+  if (!value || typeof value !== "object") return;
+  for (const [key, v] of Object.entries(value)) {
+    if (key !== "$include") {
+      readIncludes(state, v, file, seen);
+      continue;
+    }
+    for (const target of (Array.isArray(v) ? v : [v]).filter((t): t is string => typeof t === "string")) {
+      const full = resolve(join(file, ".."), target);
+      if (seen.has(full)) continue;
+      seen.add(full);
+      if (!full.startsWith(`${state.dir}/`)) {
+        state.warnings.push(`$include ${target} is outside the state dir: the config keeps reading it where it is`);
+        continue;
+      }
+      if (!existsSync(full)) continue;
+      state.includes.push(full.slice(state.dir.length + 1));
+      try {
+        readIncludes(state, JSON5.parse(readFileSync(full, "utf8")), full, seen);
+      } catch {
+        state.warnings.push(`$include ${target} does not parse; copied as it is`);
+      }
+    }
+  }
 }
