@@ -77,6 +77,7 @@ export async function startGateway(options: StartOptions) {
     resetPolicy: () => sessions.resetPolicyFromConfig(config()),
     compaction: agent.compaction,
     defaultModel: agent.defaultModel,
+    modelOverrides: sessions.createModelOverrides(db),
     runTurn: ({ runId, sessionKey, agentId, messages, signal, drainSteering, model }) =>
       agent.runner.runAgent({ runId, sessionKey, agentId, history: messages, model, firstRun: !messages.some((m) => m.role === "assistant") }, { signal, drainSteering }),
     onListenerError: (error) => log.warn(`event listener failed: ${(error as Error)?.stack ?? error}`),

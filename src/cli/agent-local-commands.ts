@@ -27,6 +27,8 @@ export async function localCommandAnswer(command: ChatCommand, input: { stateDir
       return "Nothing is running.";
     case "compact":
       return "--local keeps no session to compact. Through the gateway (openclaw agent -m /compact) the stored session is compacted.";
+    case "model":
+      return "--local runs one turn with --model provider/model (or the configured default); /model switches a gateway session's model.";
   }
 }
 

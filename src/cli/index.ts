@@ -18,6 +18,8 @@ export const rootCommand = defineCommand({
     doctor: lazy({ name: "doctor", description: "Check the install and the config" }, () => import("./doctor.ts").then((m) => m.doctorCommand)),
     agent: lazy({ name: "agent", description: 'Talk to your agent: openclaw agent -m "hello" [--local]' }, () => import("./agent.ts").then((m) => m.agentCommand)),
     logs: lazy({ name: "logs", description: "Show the gateway's log file: logs [--follow] [--lines N] [--json]" }, () => import("./logs.ts").then((m) => m.logsCommand)),
+    models: lazy({ name: "models", description: "Models: list [--probe] [--json] | set <provider/model>" }, () => import("./models.ts").then((m) => m.modelsCommand)),
+    agents: lazy({ name: "agents", description: "Agents: list [--json]" }, () => import("./agents.ts").then((m) => m.agentsCommand)),
     sessions: lazy({ name: "sessions", description: "Sessions: list | show | reset | delete | export" }, () => import("./sessions.ts").then((m) => m.sessionsCommand)),
     pairing: lazy({ name: "pairing", description: "Pairing requests: list [channel] | approve <channel> <CODE> [--notify]" }, async () =>
       rawCommand("pairing", "list [channel] | approve <channel> <CODE> [--notify]", (args, io) => import("./pairing.ts").then((m) => m.runPairing(args, io))),

@@ -28,3 +28,4 @@ export type {
   CompactionEvent,
   SessionEvent,
 } from "./types.ts";
+export { createModelOverrides, type ModelOverrides } from "./model-override.ts";

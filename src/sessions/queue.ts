@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../agent/types.ts";
+import { modelCommandAnswer } from "./model-override.ts";
 import { executeCompact, executePluginCommand, type LaneCommand, laneCommandOf, parsePluginCommand, type PluginCommandHandler, statusText } from "./commands.ts";
 import type { CompactionSettings, Summarise } from "./compaction.ts";
 import { SessionError } from "./errors.ts";
@@ -22,6 +23,8 @@ export interface SessionQueueOptions {
   defaultModel?: (agentId: string) => string | undefined;
   /** Called when a subscriber throws; the queue goes on. */
   onListenerError?: (error: unknown) => void;
+  /** Each session's `/model` choice; without it `/model` answers that switching is not available. */
+  modelOverrides?: import("./model-override.ts").ModelOverrides;
   /** Chat commands plugins registered, by lower-case name (`/name rest`); the core commands win over them. */
   pluginCommands?: () => ReadonlyMap<string, PluginCommandHandler>;
 }
@@ -48,7 +51,7 @@ export interface SubmitResult {
   /** A retry with a known idempotencyKey: nothing new was queued. */
   duplicate?: boolean;
   /** Set when the message was a session command handled by the queue itself. */
-  command?: "new" | "reset" | "stop" | "compact" | "status" | "plugin";
+  command?: "new" | "reset" | "stop" | "compact" | "status" | "model" | "plugin";
 }
 
 interface Pending {
@@ -151,7 +154,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
           agentId: l.agentId,
           runs,
           resume: !!batch[0]!.resume,
-          model: batch.findLast((p) => p.model)?.model,
+          model: batch.findLast((p) => p.model)?.model ?? options.modelOverrides?.get(l.key),
           onStart: (turn) => (l.active = turn),
           takeSteering: () => {
             const steer = l.pending.filter((p) => !p.resume && !p.command && p.run.queueMode === "steer");
@@ -254,9 +257,17 @@ export function createSessionQueue(options: SessionQueueOptions) {
     }
     if (command?.kind === "status") {
       const waiting = l.pending.length;
-      finishCommand(run, statusText(store, { sessionKey: input.sessionKey, agentId: input.agentId, busy: !!l.active, waiting, model: options.defaultModel?.(input.agentId) }));
+      finishCommand(run, statusText(store, { sessionKey: input.sessionKey, agentId: input.agentId, busy: !!l.active, waiting, model: options.modelOverrides?.get(input.sessionKey) ?? options.defaultModel?.(input.agentId) }));
       if (!l.active && waiting === 0) lanes.delete(l.key);
       return { runId: run.runId, accepted: true, command: "status" };
+    }
+    if (command?.kind === "model") {
+      const answer = options.modelOverrides
+        ? modelCommandAnswer(options.modelOverrides, { sessionKey: input.sessionKey, rest: command.rest, defaultModel: options.defaultModel?.(input.agentId) })
+        : "Switching models is not available here.";
+      finishCommand(run, answer);
+      if (!l.active && l.pending.length === 0) lanes.delete(l.key);
+      return { runId: run.runId, accepted: true, command: "model" };
     }
     if (command?.kind === "new" || command?.kind === "reset") {
       if (store.get(input.sessionKey)) store.reset(input.sessionKey);

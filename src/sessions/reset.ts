@@ -36,7 +36,8 @@ export type ChatCommand =
   | { kind: "reset"; rest: string }
   | { kind: "stop" }
   | { kind: "compact"; rest: string }
-  | { kind: "status" };
+  | { kind: "status" }
+  | { kind: "model"; rest: string };
 
 /**
  * Recognises the session commands at the start of a message: `/new [text]`, `/reset [text]`, `/stop`,
@@ -59,6 +60,8 @@ export function parseChatCommand(text: string): ChatCommand | undefined {
       return { kind: "stop" };
     case "status":
       return { kind: "status" };
+    case "model":
+      return { kind: "model", rest };
     default:
       return undefined;
   }

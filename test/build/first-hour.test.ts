@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFakeOpenAI } from "../fakes/llm/index.ts";
 import { buildBinary, hideRepoPrefix, isolatedEnv, runBinary, startGateway, type BuiltBinary } from "./harness.ts";
 
 let binary: BuiltBinary;
@@ -61,6 +62,19 @@ describe("compiled binary, first hour", () => {
       process.kill(-follower.pid, "SIGINT");
       await follower.exited;
       await gateway.stop();
+    }
+  }, 30_000);
+
+  test("models list --probe shows the models a local server lists, the primary marked and reachable", async () => {
+    const llm = startFakeOpenAI({ text: "ok", models: ["llama3.2:3b", "qwen3:8b"] });
+    try {
+      writeFileSync(join(env.OPENCLAW_STATE_DIR!, "openclaw.json"), JSON.stringify({ models: { providers: { local: { baseUrl: llm.url } } }, agents: { defaults: { model: "local/qwen3:8b" } } }), { mode: 0o600 });
+      const result = await runBinary(binary.path, ["models", "list", "--probe"], env, base);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^\* local\/qwen3:8b\s+primary, config {2}reachable$/m);
+      expect(result.stdout).toMatch(/^ {2}local\/llama3\.2:3b\s+config {2}reachable$/m);
+    } finally {
+      await llm.stop();
     }
   }, 30_000);
 });
