@@ -207,6 +207,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
       restarts: e.restart.count(clock.now()),
       ...(runtime?.botUsername ? { botUsername: runtime.botUsername } : {}),
       ...(runtime?.detail ? { detail: runtime.detail } : {}),
+      ...(e.plugin?.label ? { label: e.plugin.label } : {}),
     };
   }
 

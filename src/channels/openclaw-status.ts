@@ -2,8 +2,8 @@ import type { ChannelAccountStatus } from "./types.ts";
 
 export type { ChannelAccountStatus };
 
-const LABELS: Record<string, string> = { telegram: "Telegram", discord: "Discord", slack: "Slack", whatsapp: "WhatsApp" };
-const labelOf = (id: string) => LABELS[id] ?? id.charAt(0).toUpperCase() + id.slice(1);
+/** The channel plugin's own label (`ChannelPlugin.label`), else the id capitalised. */
+const labelOf = (id: string, list: ChannelAccountStatus[]) => list.find((a) => a.channel === id && a.label)?.label ?? id.charAt(0).toUpperCase() + id.slice(1);
 
 /** One account as OpenClaw's `ChannelAccountSnapshot`. */
 function accountSnapshot(a: ChannelAccountStatus) {
@@ -48,7 +48,7 @@ export function channelsStatus(list: ChannelAccountStatus[], ts = Date.now()) {
   return {
     ts,
     channelOrder,
-    channelLabels: Object.fromEntries(channelOrder.map((id) => [id, labelOf(id)])),
+    channelLabels: Object.fromEntries(channelOrder.map((id) => [id, labelOf(id, list)])),
     channels,
     channelAccounts,
     channelDefaultAccountId,

@@ -162,6 +162,8 @@ export interface ChannelAccountStatus {
   restarts: number;
   botUsername?: string;
   detail?: string;
+  /** The channel plugin's display name (`ChannelPlugin.label`). */
+  label?: string;
 }
 
 /** Given to the gateway's handler with each message it may answer: replies go back where it came from. */
