@@ -1,4 +1,4 @@
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Partials, REST, type Message } from "discord.js";
+import { ChannelType, Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Partials, REST, type Message } from "discord.js";
 import { ChannelError, storeInboundMedia, overLimit } from "openclaw/plugin-sdk";
 import type { Channel, ChannelCreateOptions, ChannelRuntimeStatus, InboundMedia, InboundMessage } from "openclaw/plugin-sdk";
 import { decideGuildAccess } from "./access.ts";
@@ -65,7 +65,8 @@ export function createDiscordChannel(options: ChannelCreateOptions): Channel {
   }
 
   async function handle(raw: Message, botId: string, signal: AbortSignal): Promise<void> {
-    if (raw.author.id === botId || raw.system) return;
+    // Group DMs stay ignored, as OpenClaw's default (`dm.groupEnabled` false); bots are rarely in them at all.
+    if (raw.author.id === botId || raw.system || raw.channel.type === ChannelType.GroupDM) return;
     const fromBot = raw.author.bot || raw.webhookId !== null;
     if (fromBot && (settings.allowBots === false || (settings.allowBots === "mentions" && !mentionsBot(raw, botId)))) return;
     const { message, attachments } = normalizeMessage(raw, botId, accountId);
