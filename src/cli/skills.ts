@@ -6,7 +6,7 @@ import { buildSkillsReport, openClawSkill, skillReasons, type SkillsReport, type
 import { cliContext, loadCliConfig, type CliContext } from "./context.ts";
 import type { CliIo } from "./io.ts";
 
-const USAGE = "Usage: openclaw skills [list] [--json] [--eligible] [--verbose] [--agent <id>] | openclaw skills info <name> [--json] [--agent <id>]";
+const USAGE = "Usage: openclaw skills [list] [--json] [--eligible] [--verbose] [--agent <id>] | openclaw skills info <name> [--json] [--agent <id>] | openclaw skills check [--json] [--agent <id>]";
 
 interface Flags {
   positional: string[];
@@ -27,7 +27,7 @@ export async function runSkills(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const [command = "list", name] = flags.positional;
-  if (command !== "list" && command !== "info") {
+  if (command !== "list" && command !== "info" && command !== "check") {
     io.err(`Unknown skills command "${command}".\n${USAGE}`);
     return 2;
   }
@@ -47,6 +47,10 @@ export async function runSkills(args: string[], io: CliIo): Promise<number> {
   const quiet = { info() {}, warn() {}, error() {} };
   const plugins = await loadPlugins({ config: loaded.config, stateDir: ctx.paths.stateDir, workspace: agent.workspace, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins, dryRun: true });
   const report = await buildSkillsReport({ workspace: agent.workspace, stateDir: ctx.paths.stateDir, config: loaded.config, env: ctx.env, agentId: agent.agentId, pluginSkillDirs: plugins.skillDirs });
+  if (command === "check") {
+    io.out(flags.json ? JSON.stringify(checkJson(report, agent.agentId), null, 2) : formatCheck(report, agent.agentId));
+    return 0;
+  }
   if (command === "list") {
     io.out(flags.json ? JSON.stringify(listJson(report, flags.eligible), null, 2) : formatList(report, flags));
     return 0;
@@ -114,6 +118,61 @@ function listJson(report: SkillsReport, eligibleOnly: boolean) {
     skills: report.skills.filter((s) => !eligibleOnly || ready(s)).map(openClawSkill),
     diagnostics: report.diagnostics,
   };
+}
+
+/** `skills check`: OpenClaw's summary buckets (winners only; an overridden copy is not a skill of its own). */
+function checkJson(report: SkillsReport, agentId: string) {
+  const skills = report.skills.filter((s) => !s.overriddenBy);
+  const names = (pick: (s: SkillStatus) => boolean) => skills.filter(pick).map((s) => s.name);
+  const missing = skills.filter((s) => !s.eligible && !s.disabled);
+  const hidden = skills.filter((s) => ready(s) && !s.modelVisible);
+  const buckets = {
+    eligible: names((s) => s.eligible),
+    modelVisible: names((s) => s.modelVisible),
+    commandVisible: [] as string[],
+    disabled: names((s) => s.disabled),
+    blocked: [] as string[],
+    agentFiltered: names((s) => s.blockedByAgentFilter),
+  };
+  return {
+    agentId,
+    workspaceDir: report.workspaceDir,
+    managedSkillsDir: report.managedSkillsDir,
+    summary: {
+      total: skills.length,
+      eligible: buckets.eligible.length,
+      modelVisible: buckets.modelVisible.length,
+      commandVisible: 0,
+      disabled: buckets.disabled.length,
+      blocked: 0,
+      agentFiltered: buckets.agentFiltered.length,
+      notInjected: hidden.length,
+      missingRequirements: missing.length,
+    },
+    ...buckets,
+    notInjected: hidden.map((s) => ({ name: s.name, reason: "disable-model-invocation" })),
+    missingRequirements: missing.map((s) => ({ name: s.name, missing: s.missing, install: [] })),
+  };
+}
+
+function formatCheck(report: SkillsReport, agentId: string): string {
+  const c = checkJson(report, agentId);
+  const lines = [
+    `Skills check for agent ${agentId} (workspace ${report.workspaceDir})`,
+    `  Total: ${c.summary.total}`,
+    `  ✓ Eligible: ${c.summary.eligible}`,
+    `  ✓ Visible to model: ${c.summary.modelVisible}`,
+    `  ⏸ Disabled: ${c.summary.disabled}`,
+    `  🚫 Excluded by agent allowlist: ${c.summary.agentFiltered}`,
+    `  ✗ Missing requirements: ${c.summary.missingRequirements}`,
+  ];
+  const missing = report.skills.filter((s) => !s.overriddenBy && !s.eligible && !s.disabled);
+  if (missing.length) {
+    lines.push("", "Missing requirements:");
+    for (const s of missing) lines.push(`  ${s.name}: ${skillReasons(s).join("; ")}`);
+  }
+  if (report.diagnostics.length) lines.push("", `${report.diagnostics.length} SKILL.md file(s) not loaded; \`openclaw skills list\` shows why.`);
+  return lines.join("\n");
 }
 
 function status(s: SkillStatus): string {

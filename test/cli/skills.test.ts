@@ -141,6 +141,20 @@ test("a bad SKILL.md is listed under 'Not loaded' with what is wrong", async () 
   expect(c.stdout()).toContain(`Not loaded:\n  ${ws}/broken/SKILL.md: description is required in the front matter; skipped`);
 });
 
+test("skills check sums up the skills in OpenClaw's buckets and lists what each missing one needs", async () => {
+  const { t } = machine();
+  let c = t.io();
+  expect(await runSkills(["check", "--json"], c.io)).toBe(0);
+  const json = JSON.parse(c.stdout());
+  expect(json.summary).toEqual({ total: 5, eligible: 1, modelVisible: 1, commandVisible: 0, disabled: 1, blocked: 0, agentFiltered: 0, notInjected: 0, missingRequirements: 3 });
+  expect(json.disabled).toEqual(["sleepy"]);
+  expect(json.missingRequirements.map((m: { name: string }) => m.name)).toEqual(["keyed", "mac-only", "needs-jq"]);
+  c = t.io();
+  expect(await runSkills(["check"], c.io)).toBe(0);
+  expect(c.stdout()).toContain("✗ Missing requirements: 3");
+  expect(c.stdout()).toContain("  needs-jq: missing bin on PATH: jq-not-installed-anywhere");
+});
+
 test("an unknown subcommand or option prints the usage", async () => {
   const { t } = machine();
   const c = t.io();
