@@ -94,7 +94,11 @@ export async function startGateway(options: StartOptions) {
   };
 
   // WS methods and HTTP routes of the core, the channels and the plugins.
-  const interop = (await import("./gateway/interop/index.ts")).registerInteropMethods(gateway, { sessionsPath: join(paths.stateDir, "state.db"), sessions: store, channels: () => channels?.manager.status() ?? [] });
+  const interop = (await import("./gateway/interop/index.ts")).registerInteropMethods(gateway, {
+    sessionsPath: join(paths.stateDir, "state.db"),
+    sessions: { list: (o) => store.list(o), count: (agentId) => (agentId ? db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM sessions WHERE agent_id = ?").get(agentId)!.n : store.count()) },
+    channels: () => channels?.manager.status() ?? [],
+  });
   registerCoreMethods(gateway, () => ({ ...interop.status(), channels: channels?.manager.status() ?? [], modelsWithoutTools: agent.runner.toolSupport.list(), exec: execStatus() }), interop.health);
   chat.registerChatMethods(gateway, { queue, store, config, compaction: agent.compaction, listModels: async (signal) => agent.providers(config()).listModels(signal) });
   const logs = await import("./logs/index.ts");

@@ -9,14 +9,15 @@ export interface HealthDeps {
   env: Record<string, string | undefined>;
   /** Where the sessions live (reported as the session store path). */
   sessionsPath: string;
-  sessions: { count(): number; list(opts: { agentId?: string; limit?: number }): SessionRecord[] };
+  /** `count(agentId)` counts one agent's sessions (without loading them), `count()` all. */
+  sessions: { count(agentId?: string): number; list(opts: { agentId?: string; limit?: number }): SessionRecord[] };
   channels(): ChannelAccountStatus[];
 }
 
 /** The session-store summary OpenClaw's `health` prints: path, count and the most recent keys with their age. */
 function sessionSummary(deps: HealthDeps, agentId: string | undefined, now: number) {
   const recent = deps.sessions.list({ agentId, limit: 5 });
-  const count = agentId ? deps.sessions.list({ agentId }).length : deps.sessions.count();
+  const count = deps.sessions.count(agentId);
   return { path: deps.sessionsPath, count, recent: recent.map((s) => ({ key: s.key, updatedAt: s.updatedAt, age: Math.max(0, now - s.updatedAt) })) };
 }
 
