@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idempotencyKeyParam } from "../protocol/limits.ts";
 import { channelsStatus } from "./openclaw-status.ts";
 import { ChannelError } from "./errors.ts";
 import type { ChannelManager } from "./manager.ts";
@@ -13,7 +14,7 @@ const messageAction = z.object({
   action: z.string().min(1),
   params: z.record(z.string(), z.unknown()),
   accountId: z.string().min(1).optional(),
-  idempotencyKey: z.string().optional(),
+  idempotencyKey: idempotencyKeyParam.optional(),
 });
 const sendFields = z.object({
   to: z.union([z.string().min(1), z.number()]).transform(String).optional(),

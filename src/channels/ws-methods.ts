@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idempotencyKeyParam } from "../protocol/limits.ts";
 import { ChannelError } from "./errors.ts";
 import { createOpenClawChannelMethods } from "./openclaw-methods.ts";
 import { channelsStatus } from "./openclaw-status.ts";
@@ -20,7 +21,7 @@ const sendParams = z.object({
   threadId: z.union([z.string(), z.number()]).transform(String).optional(),
   replyTo: z.union([z.string(), z.number()]).transform(String).optional(),
   media: z.array(z.object({ path: z.string().min(1), kind: z.enum(["image", "document", "audio", "voice", "video"]).optional() })).optional(),
-  idempotencyKey: z.string().optional(),
+  idempotencyKey: idempotencyKeyParam.optional(),
 });
 
 function parse<T>(schema: z.ZodType<T>, params: unknown, method: string): T {

@@ -12,7 +12,7 @@ import { createHttpApp } from "./http.ts";
 import { acquireLock } from "./lock.ts";
 import { createMethodRegistry, type MethodRegistry } from "./methods.ts";
 import { foreignRequestReason } from "./origin.ts";
-import { resolveGatewaySettings, type GatewaySettings } from "./settings.ts";
+import { assertSafeBound, resolveGatewaySettings, type GatewaySettings } from "./settings.ts";
 import { createWsHandler, newConnData, startTicks, type ConnData } from "./ws.ts";
 
 export interface GatewayDeps {
@@ -70,6 +70,18 @@ export function createGateway(deps: GatewayDeps) {
   });
 
   function listen(target: GatewaySettings = settings): Server<ConnData> {
+    const server = serve(target);
+    try {
+      // What the host resolved to, not its text: a name may point anywhere.
+      assertSafeBound(target, (server as { address?: { address?: string } }).address?.address);
+    } catch (error) {
+      void server.stop(true);
+      throw error;
+    }
+    return server;
+  }
+
+  function serve(target: GatewaySettings): Server<ConnData> {
     try {
       return Bun.serve<ConnData>({
         hostname: target.host,

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import type { Config } from "../config/schema.ts";
 import { GatewayStartError } from "./errors.ts";
@@ -95,8 +96,21 @@ function tailnetAddress(): string | undefined {
   return undefined;
 }
 
+/**
+ * A bind host that means loopback: `localhost` or a loopback IP literal. A name is never judged by its text
+ * ("127.0.0.1.lan.test" may resolve anywhere); the listener also checks the address it actually bound.
+ */
 export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.") || host === "::ffff:127.0.0.1";
+  return host === "localhost" || (isIP(host) !== 0 && isLoopbackAddress(host));
+}
+
+/** Throws `unsafe_bind` when a listener without auth ended up on a non-loopback address (what `host` resolved to). */
+export function assertSafeBound(settings: Pick<GatewaySettings, "host" | "bind" | "auth">, boundAddress: string | undefined): void {
+  if (settings.auth.mode !== "none" || isLoopbackAddress(boundAddress)) return;
+  throw new GatewayStartError(
+    "unsafe_bind",
+    `Refusing to serve on ${boundAddress ?? "an unknown address"} (gateway.bind "${settings.bind}", host "${settings.host}") without auth: it is not a loopback address, so anyone on the network could drive your agent. Set gateway.auth.mode to "token" with gateway.auth.token, or bind to loopback.`,
+  );
 }
 
 /** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import { sessionKeyParam } from "../protocol/limits.ts";
 import { defaultAgentId, hasAgent, normalizeAgentId, parseSessionKey, resolveAgent } from "../routing/index.ts";
 import { applyHttpToolPolicy, findTool, invokeTool } from "../tools/index.ts";
 import { checkBearer } from "./openai/auth.ts";
@@ -12,7 +13,7 @@ export const TOOLS_INVOKE_BODY_LIMIT = 2 * 1024 * 1024;
 const invokeSchema = z.object({
   tool: z.string().trim().min(1, "name the tool to run"),
   args: z.record(z.string(), z.unknown()).optional(),
-  sessionKey: z.string().min(1).optional(),
+  sessionKey: sessionKeyParam.optional(),
   agentId: z.string().min(1).optional(),
 });
 

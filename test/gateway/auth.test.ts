@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { checkCredentials, createAuthLimiter, safeEqual } from "../../src/gateway/auth.ts";
 import { GatewayStartError } from "../../src/gateway/errors.ts";
-import { isLoopbackAddress, resolveGatewaySettings } from "../../src/gateway/settings.ts";
+import { assertSafeBound, isLoopbackAddress, resolveGatewaySettings } from "../../src/gateway/settings.ts";
 import type { Config } from "../../src/config/index.ts";
 
 function fakeClock(start = 1_000_000) {
@@ -153,6 +153,18 @@ describe("gateway settings", () => {
 
   test("a custom bind host without auth refuses to start", () => {
     expect(startError(() => resolve({ gateway: { bind: "custom", customBindHost: "192.168.1.5" } })).code).toBe("unsafe_bind");
+  });
+
+  test("a custom bind host whose name merely starts with 127. is not taken for loopback", () => {
+    expect(startError(() => resolve({ gateway: { bind: "custom", customBindHost: "127.0.0.1.lan.test" } })).code).toBe("unsafe_bind");
+  });
+
+  test("the address a listener without auth actually bound must be loopback", () => {
+    const settings = { host: "localhost", bind: "custom" as const, auth: { mode: "none" as const } };
+    expect(startError(() => assertSafeBound(settings, "192.0.2.2")).code).toBe("unsafe_bind");
+    expect(startError(() => assertSafeBound(settings, "192.0.2.2")).message).toContain("192.0.2.2");
+    expect(() => assertSafeBound(settings, "127.0.0.1")).not.toThrow();
+    expect(() => assertSafeBound({ ...settings, auth: { mode: "token" as const } }, "192.0.2.2")).not.toThrow();
   });
 
   test("token mode without a token refuses to start with code missing_secret", () => {

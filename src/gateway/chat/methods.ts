@@ -4,6 +4,7 @@ import { defaultAgentId, hasAgent, normalizeAgentId, parseSessionKey } from "../
 import { compactHistory, SessionError, type SessionQueue, type SessionStore, type Summarise } from "../../sessions/index.ts";
 import type { CompactionSettings } from "../../sessions/index.ts";
 import type { Gateway } from "../create.ts";
+import { idempotencyKeyParam, sessionKeyParam } from "../../protocol/limits.ts";
 import { GatewayError } from "../errors.ts";
 import { agentFinalPayload } from "./agent-final.ts";
 
@@ -18,7 +19,7 @@ export interface ChatMethodDeps {
 
 const queueMode = z.enum(["collect", "followup", "steer", "interrupt"]).optional();
 const imagePart = z.object({ mediaType: z.string(), data: z.string() });
-const sessionKey = z.string().min(1);
+const sessionKey = sessionKeyParam;
 /** A per-message model override: `provider/model`, as in `agents.defaults.model`. */
 const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, 'model must be "provider/model", e.g. "anthropic/claude-sonnet-4-5"').optional();
 
@@ -57,7 +58,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
       sessionKey,
       message: z.string(),
       images: z.array(imagePart).optional(),
-      idempotencyKey: z.string().optional(),
+      idempotencyKey: idempotencyKeyParam.optional(),
       agentId: z.string().optional(),
       queueMode,
       model: modelRef,
@@ -82,7 +83,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("chat.abort", {
     scope: "operator.write",
-    params: z.object({ sessionKey: z.string().optional(), runId: z.string().optional() }).refine((p) => p.sessionKey || p.runId, "give sessionKey or runId"),
+    params: z.object({ sessionKey: sessionKeyParam.optional(), runId: z.string().max(256).optional() }).refine((p) => p.sessionKey || p.runId, "give sessionKey or runId"),
     handler: (p) => ({ ok: true, aborted: queue.abort((p.runId ?? p.sessionKey)!) }),
   });
 
@@ -160,8 +161,8 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
     params: z.object({
       message: z.string().min(1),
       agentId: z.string().optional(),
-      sessionKey: z.string().optional(),
-      idempotencyKey: z.string().optional(),
+      sessionKey: sessionKeyParam.optional(),
+      idempotencyKey: idempotencyKeyParam.optional(),
       queueMode,
       model: modelRef,
     }),

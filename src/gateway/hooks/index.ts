@@ -2,6 +2,7 @@ import { SQLiteError } from "bun:sqlite";
 import { join } from "node:path";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { sessionKeyParam } from "../../protocol/limits.ts";
 import type { Config } from "../../config/schema.ts";
 import { defaultAgentId, hasAgent, mainSessionKey, normalizeAgentId } from "../../routing/index.ts";
 import { openStateDatabase, SessionError, type SessionOrigin } from "../../sessions/index.ts";
@@ -25,7 +26,7 @@ const agentSchema = z.object({
   message: z.string().trim().min(1, "message is required"),
   name: z.string().optional(),
   agentId: z.string().optional(),
-  sessionKey: z.string().min(1).optional(),
+  sessionKey: sessionKeyParam.optional(),
   deliver: z.boolean().optional(),
   channel: z.string().optional(),
   to: z.string().optional(),

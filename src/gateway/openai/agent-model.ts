@@ -1,3 +1,4 @@
+import { MAX_SESSION_KEY_CHARS } from "../../protocol/limits.ts";
 import type { Config } from "../../config/schema.ts";
 import { defaultAgentId, hasAgent, listAgents, normalizeAgentId, parseSessionKey } from "../../routing/index.ts";
 import { errorResponse } from "./errors.ts";
@@ -33,6 +34,9 @@ export interface Target {
  */
 export function resolveTarget(input: { model?: string; user?: string; agentHeader?: string; sessionHeader?: string }, config: Config): Target | Response {
   const sessionKey = input.sessionHeader?.trim() || undefined;
+  if (sessionKey && sessionKey.length > MAX_SESSION_KEY_CHARS) {
+    return errorResponse(400, `x-openclaw-session-key is longer than ${MAX_SESSION_KEY_CHARS} characters; session keys look like "agent:main:main".`, { code: "invalid_session_key" });
+  }
   let agentId: string | undefined;
   if (input.agentHeader?.trim()) agentId = normalizeAgentId(input.agentHeader);
   else if (input.model !== undefined) {
