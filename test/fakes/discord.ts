@@ -61,7 +61,7 @@ export function startFakeDiscord(options: FakeDiscordOptions = {}) {
   const dispatched: { s: number; t: string; d: unknown }[] = [];
   let seq = 0;
   let sessionId = "";
-  const stats = { identifies: 0, resumes: 0, heartbeats: 0 };
+  const stats = { identifies: 0, resumes: 0, heartbeats: 0, lastIntents: 0 };
   const notify = () => listeners.forEach((l) => l());
 
   function send(socket: Socket, frame: Record<string, unknown>) {
@@ -105,6 +105,7 @@ export function startFakeDiscord(options: FakeDiscordOptions = {}) {
     }
     if (frame.op === 2) {
       stats.identifies++;
+      stats.lastIntents = Number(frame.d.intents);
       if (options.identifyCloseCode) return socket.ws.close(options.identifyCloseCode, "Disallowed intent(s).");
       return ready(socket);
     }

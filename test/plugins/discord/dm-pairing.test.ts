@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { captureIo } from "../../../src/cli/io.ts";
 import { runPairing } from "../../../src/cli/pairing.ts";
-import { until } from "../../e2e/helpers.ts";
+import { bootGateway, until, writeState } from "../../e2e/helpers.ts";
+import { startFakeDiscord } from "../../fakes/discord.ts";
+import { startFakeOpenAI } from "../../fakes/llm/index.ts";
 import { alice, codeIn, startDiscordE2e, type DiscordE2e } from "./helpers.ts";
 
 let e2e: DiscordE2e | undefined;
@@ -40,5 +42,30 @@ describe("discord DMs through the gateway", () => {
     e2e.discord.pushMessage({ channelId: dm, author: alice, content: "hi" });
     await until(() => sentTo(dm).some((m) => m.content === "hello from the model"), 5000, "the answer");
     expect(e2e.discord.stats.identifies).toBe(1);
+  });
+
+  test("two accounts under accounts.<id> each connect with their own token and answer their own DMs", async () => {
+    const one = startFakeDiscord({ bot: { id: "900000000000000011", username: "One", bot: true } });
+    const two = startFakeDiscord({ bot: { id: "900000000000000012", username: "Two", bot: true } });
+    const llm = startFakeOpenAI({ text: "hi from an account" });
+    const open = { dmPolicy: "open", allowFrom: ["*"] };
+    const state = writeState(llm, {
+      config: { channels: { discord: { accounts: { one: { token: one.token, apiUrl: one.apiUrl, ...open }, two: { token: two.token, apiUrl: two.apiUrl, ...open } } } } },
+    });
+    const booted = await bootGateway(state);
+    try {
+      await until(() => one.connected() && two.connected(), 10_000, "both accounts connected");
+      const dm = two.dmChannel(alice.id);
+      two.pushMessage({ channelId: dm, author: alice, content: "to the second bot" });
+      await until(() => two.sent().some((m) => m.content === "hi from an account"), 5000, "the second bot's answer");
+      expect(one.sent()).toHaveLength(0);
+    } finally {
+      booted.log.client.close();
+      await booted.gateway.stop();
+      one.stop();
+      two.stop();
+      await llm.stop();
+      state.cleanup();
+    }
   });
 });

@@ -74,3 +74,25 @@ describe("discord guild messages through the gateway", () => {
     expect(pieces.filter((p) => p.includes("const line")).every((p) => p.startsWith("```ts") || p.includes("\n```ts"))).toBe(true);
   });
 });
+
+describe("discord bots and intents settings", () => {
+  test("allowBots mentions answers another bot only when it mentions this one", async () => {
+    e2e = await startDiscordE2e({ discord: { allowBots: "mentions", guilds: { [GUILD]: { requireMention: false } } } });
+    const bot = e2e.discord.bot;
+    e2e.discord.pushMessage({ channelId: GENERAL, guildId: GUILD, author: otherBot, content: "bot chatter" });
+    e2e.discord.pushMessage({ channelId: GENERAL, guildId: GUILD, author: otherBot, content: `<@${bot.id}> a bot asks`, mentions: [bot] });
+    await until(() => sentTo(GENERAL).length === 1, 5000, "the answer to the mentioning bot");
+    await Bun.sleep(100);
+    expect(e2e.llm.requests).toHaveLength(1);
+    expect(JSON.stringify(e2e.llm.requests[0]!.body.messages)).toContain("a bot asks");
+  });
+
+  test("intents.messageContent false identifies without the privileged Message Content intent", async () => {
+    const MESSAGE_CONTENT = 1 << 15;
+    e2e = await startDiscordE2e({ discord: { intents: { messageContent: false } } });
+    expect(e2e.discord.stats.lastIntents & MESSAGE_CONTENT).toBe(0);
+    await e2e.stop();
+    e2e = await startDiscordE2e();
+    expect(e2e.discord.stats.lastIntents & MESSAGE_CONTENT).toBe(MESSAGE_CONTENT);
+  });
+});
