@@ -47,8 +47,11 @@ export async function startGateway(options: StartOptions) {
   const damaged = sessions.checkStateDatabase(join(paths.stateDir, "state.db"));
   if (damaged) throw damaged;
 
+  // MCP servers (nothing loads unless mcp.servers has one); their tools join the plugin tool surface.
+  const mcp = (await import("./mcp/service.ts")).createMcpService({ config, log });
   // Plugins (bundled and from disk) into the one registry the other services read.
   const plugins = await startPlugins({
+    extraTools: mcp.tools,
     config: config(),
     paths,
     log,
@@ -69,6 +72,7 @@ export async function startGateway(options: StartOptions) {
     apis: plugins.apis,
     extendTools: plugins.toolSurface,
     hooks: plugins.runHooks,
+    prepareTools: async () => (await mcp.prepare()).length ? plugins.loadTooling() : undefined,
     pluginSkillDirs: () => plugins.registry.skillDirs,
   });
   const queue = sessions.createSessionQueue({
@@ -108,6 +112,8 @@ export async function startGateway(options: StartOptions) {
   const stopIdleGc = collectWhenIdle(gateway.app, queue);
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });
   const pluginServices = plugins.attach(gateway);
+  gateway.onConfigChange((next) => mcp.onConfigChange(next));
+  await mcp.start();
   mountControlUi(gateway.app, getUiAsset);
 
   // Listen, resume what a crash interrupted, start plugin services, then channels.
@@ -133,6 +139,7 @@ export async function startGateway(options: StartOptions) {
     async stop() {
       clearTimeout(execReportTimer);
       await pluginServices.stop();
+      await mcp.stop();
       await channels?.close();
       await stopGateway();
       await queue.close();

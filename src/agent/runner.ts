@@ -66,7 +66,7 @@ export interface AgentRunnerDeps {
   env?: Record<string, string | undefined>;
   /** Default: `createProviderRegistry({config, env})`, rebuilt when the config object changes. */
   providers?: ProviderRegistry | ((config: Config) => ProviderRegistry);
-  tools?: Tool[] | ((request: AgentRunRequest) => Tool[]);
+  tools?: Tool[] | ((request: AgentRunRequest) => Tool[] | Promise<Tool[]>);
   /** Messages queued for the running session (e.g. the user typed again); checked after each tool round. */
   drainSteering?: (request: AgentRunRequest) => ChatMessage[];
   paths?: { stateDir: string; workspaceDefault: string };
@@ -153,7 +153,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
       if (signal.aborted) return yield { type: "error", runId, error: stopError() };
       if (typeof candidates === "string") return yield { type: "error", runId, error: runError("no_provider", candidates) };
 
-      let tools = typeof deps.tools === "function" ? deps.tools(request) : (deps.tools ?? []);
+      let tools = typeof deps.tools === "function" ? await deps.tools(request) : (deps.tools ?? []);
       const primary = candidates[0]!;
       const history = request.history ?? [];
       const prompt = await prompts.get({

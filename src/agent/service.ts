@@ -23,6 +23,8 @@ export interface AgentServiceDeps {
   /** Adds plugin tools to an agent's core tools (after policy). */
   extendTools?: (core: Tool[], config: Config, ctx: { agentId: string; workspaceDir: string }) => Tool[];
   hooks?: AgentRunHooks;
+  /** Runs before each turn builds its tools (MCP servers connect). */
+  prepareTools?: () => Promise<void>;
   /** Skill folders plugins ship. */
   pluginSkillDirs?: () => { pluginId: string; dir: string }[];
 }
@@ -65,7 +67,11 @@ export function createAgentService(deps: AgentServiceDeps) {
     config,
     env,
     providers,
-    tools: (request) => (request.maxSteps === 1 ? [] : toolsFor(request.agentId ?? defaultAgentId(config()))),
+    tools: async (request) => {
+      if (request.maxSteps === 1) return [];
+      await deps.prepareTools?.();
+      return toolsFor(request.agentId ?? defaultAgentId(config()));
+    },
     paths,
     logger: { info: (m, d) => log.info(d ? `${m} ${JSON.stringify(d)}` : m), warn: (m, d) => log.warn(d ? `${m} ${JSON.stringify(d)}` : m) },
     hooks: deps.hooks,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { memorySchema } from "./memory-schema.ts";
+import { mcpConfigSchema } from "../mcp/config-schema.ts";
 import { secretsSchema } from "./secrets-schema.ts";
 
 /**
@@ -243,6 +244,7 @@ export const configSchema = z.object({
     .optional(),
   secrets: secretsSchema.optional(),
   memory: memorySchema.optional(),
+  mcp: mcpConfigSchema.optional(),
 });
 
 /** The config as written by the user (every key optional). */

@@ -19,16 +19,17 @@ function agentAllow(config: Config, agentId: string): string[] | undefined {
 }
 
 /** Loads the plugins and gives the other parts of the gateway what they need from them. */
-export async function startPlugins(options: { config: Config; paths: Paths; log: { info(m: string): void; warn(m: string): void; error(m: string): void }; bundled: BundledPlugin[]; workspace: string }) {
+export async function startPlugins(options: { config: Config; paths: Paths; log: { info(m: string): void; warn(m: string): void; error(m: string): void }; bundled: BundledPlugin[]; workspace: string; extraTools?: () => Tool[] }) {
   const { paths, log } = options;
   const registry = await loadPlugins({ config: options.config, stateDir: paths.stateDir, workspace: options.workspace, log, bundled: options.bundled });
   const apis = new Map([...registry.providers].map(([api, { provider }]) => [api, provider]));
   // What only plugins that register tools, routes, methods or services need is loaded only then.
   const needsTools = registry.tools.length > 0 || registry.hooks.has("before_tool_call");
-  const tooling = needsTools ? await Promise.all([import("./tool-adapter.ts"), import("../tools/tool-search.ts")]) : undefined;
+  const importTooling = () => Promise.all([import("./tool-adapter.ts"), import("../tools/tool-search.ts")]);
+  let tooling = needsTools ? await importTooling() : undefined;
   const needsGateway = registry.routes.length + registry.methods.length + registry.services.length > 0 || registry.hooks.has("gateway_start") || registry.hooks.has("gateway_stop");
   const gatewayParts = needsGateway ? await import("./gateway.ts") : undefined;
-  const surfaces = new Map<string, { config: Config; core: Tool[]; surface: Tool[] }>();
+  const surfaces = new Map<string, { config: Config; core: Tool[]; outside: Tool[]; surface: Tool[] }>();
   const warned = new Set<string>();
   const warnOnce = (pluginId: string, note: string) => {
     if (warned.has(`${pluginId}\0${note}`)) return;
@@ -52,9 +53,10 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
      * each turn gets the same tool objects (the prompt cache keys on them) and factories run once.
      */
     toolSurface(core: Tool[], config: Config, ctx: { agentId: string; workspaceDir: string }): Tool[] {
+      const outside = options.extraTools?.() ?? [];
       if (!tooling) return core;
       const cached = surfaces.get(ctx.agentId);
-      if (cached && cached.config === config && sameTools(cached.core, core)) return cached.surface;
+      if (cached && cached.config === config && sameTools(cached.core, core) && cached.outside === outside) return cached.surface;
       const [{ adaptPluginTool, gateTools }, { splitToolSurface }] = tooling;
       const allow = new Set([...(config.tools?.allow ?? []), ...(agentAllow(config, ctx.agentId) ?? [])]);
       const taken = new Set(core.flatMap((t) => [t.name, ...(t.aliases ?? [])]));
@@ -73,10 +75,20 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
           extra.push(adaptPluginTool(t, pluginId));
         }
       }
+      // Tools from outside (MCP servers) after the plugins' own, under the same policy, hooks and deferral.
+      for (const t of outside) {
+        if (taken.has(t.name)) continue;
+        taken.add(t.name);
+        extra.push(t);
+      }
       const gate = (list: Tool[]) => (registry.hooks.has("before_tool_call") ? gateTools(list, registry.hooks) : list);
       const surface = splitToolSurface(gate(core), gate(applyToolPolicy(extra, config, ctx.agentId)), { toolSearch: config.tools?.toolSearch, promptBytes: PROMPT_ESTIMATE_BYTES });
-      surfaces.set(ctx.agentId, { config, core, surface });
+      surfaces.set(ctx.agentId, { config, core, outside, surface });
       return surface;
+    },
+    /** Loads the tool surface's parts when tools from outside appear after start (an MCP server). */
+    async loadTooling(): Promise<void> {
+      tooling ??= await importTooling();
     },
     /** Routes, methods (and `plugins.list`) on the gateway; returns the services' start/stop. */
     attach(gateway: Gateway) {

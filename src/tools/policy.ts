@@ -75,5 +75,5 @@ export function applyHttpToolPolicy<T extends Tool>(tools: readonly T[], config?
   const allowed = expand(config?.gateway?.tools?.allow ?? []);
   const deny = expand([...HTTP_DEFAULT_DENY, ...(config?.gateway?.tools?.deny ?? [])]);
   const extraDeny = expand(config?.gateway?.tools?.deny ?? []);
-  return tools.filter((tool) => !matches(tool, extraDeny) && (!matches(tool, deny) || matches(tool, allowed)));
+  return tools.filter((tool) => !matches(tool, extraDeny) && ((!matches(tool, deny) && !tool.httpDefaultDeny) || matches(tool, allowed)));
 }

@@ -46,6 +46,8 @@ export function createToolSearch(deferred: Tool[]): Tool[] {
     description: "Run a tool found with tool_search: give its name and its arguments.",
     params: z.object({ name: z.string(), args: z.record(z.string(), z.unknown()).optional() }),
     execute: ({ name, args }, context) => invokeTool(deferred, name, args ?? {}, context),
+    // It can reach every deferred tool, so it is refused over HTTP when one of them is.
+    httpDefaultDeny: deferred.some((t) => t.httpDefaultDeny),
   };
   return [search, call];
 }

@@ -40,5 +40,7 @@ export interface Tool<P extends z.ZodType = z.ZodType> {
   aliases?: string[];
   /** The JSON Schema the model sees, when the tool was written with one (plugin tools); default from `params`. */
   jsonSchema?: Record<string, unknown>;
+  /** Refused over `POST /tools/invoke` unless `gateway.tools.allow` names it (MCP tools). */
+  httpDefaultDeny?: boolean;
   execute(args: z.infer<P>, context: ToolContext): Promise<ToolResult>;
 }

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GatewayClient } from "../../src/protocol/client.ts";
+import { bootGateway, TOKEN, until, writeState } from "../e2e/helpers.ts";
+import { startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
+
+const serverScript = join(import.meta.dir, "../fakes/mcp/stdio-server.ts");
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Retries an async check until it holds (every 100 ms) or `ms` pass. */
+async function eventually(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+describe("stdio MCP servers through the gateway", () => {
+  let llm: FakeLlm;
+  let state: ReturnType<typeof writeState>;
+  let booted: Awaited<ReturnType<typeof bootGateway>>;
+  let client: GatewayClient;
+  let pidFile: string;
+
+  beforeAll(async () => {
+    process.env.MCP_TEST_GATEWAY_SECRET = "do-not-leak";
+    // The scripted model: "call <tool> <json args>" calls that tool; a tool result comes back as "tool said: ...".
+    llm = startFakeOpenAI({
+      script: (request) => {
+        const last = request.body.messages.at(-1);
+        if (last.role === "tool") return { text: `tool said: ${last.content}` };
+        const match = /call (\S+) ?(.*)$/.exec(String(last.content));
+        if (match) return { toolCalls: [{ name: match[1]!, args: JSON.parse(match[2] || "{}") }] };
+        return { text: "plain answer" };
+      },
+    });
+    state = writeState(llm);
+    pidFile = join(state.stateDir, "mcp-pids");
+    const base = { command: process.execPath, args: [serverScript] };
+    const config = JSON.parse(readFileSync(state.paths.configPath, "utf8"));
+    config.mcp = {
+      servers: {
+        fake: { ...base, env: { FAKE_GREETING: "hi", FAKE_MCP_PID_FILE: pidFile, NODE_OPTIONS: "--inspect" }, requestTimeoutMs: 1500 },
+        narrow: { ...base, toolFilter: { include: ["ec*"] } },
+      },
+    };
+    await Bun.write(state.paths.configPath, JSON.stringify(config));
+    booted = await bootGateway(state);
+    client = booted.log.client;
+  });
+
+  afterAll(async () => {
+    delete process.env.MCP_TEST_GATEWAY_SECRET;
+    client?.close();
+    await booted?.gateway.stop();
+    await llm?.stop();
+    state?.cleanup();
+  });
+
+  const chat = async (message: string) => {
+    const res = await fetch(`${booted.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "openclaw", messages: [{ role: "user", content: message }] }),
+    });
+    return ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+  };
+  const offered = (index = -1) => llm.requests.at(index)!.body.tools.map((t: { function: { name: string } }) => t.function.name) as string[];
+
+  test("no server process runs before the first turn that needs tools", () => {
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  test("a server's tools are offered as <server>__<tool> with the server's JSON schema", async () => {
+    expect(await chat("hello")).toBe("plain answer");
+    expect(offered()).toEqual(expect.arrayContaining(["fake__echo", "fake__add", "fake__picture", "narrow__echo"]));
+    const echo = llm.requests.at(-1)!.body.tools.find((t: { function: { name: string } }) => t.function.name === "fake__echo").function;
+    expect(echo.description).toBe("Echo the text back");
+    expect(echo.parameters).toMatchObject({ type: "object", properties: { text: { type: "string" } }, required: ["text"] });
+  });
+
+  test("toolFilter.include hides the server's other tools", () => {
+    expect(offered().filter((n) => n.startsWith("narrow__"))).toEqual(["narrow__echo"]);
+  });
+
+  test("a call's text answer reaches the model", async () => {
+    expect(await chat('call fake__echo {"text":"ping"}')).toBe("tool said: hi: ping");
+  });
+
+  test("structured content reaches the model", async () => {
+    expect(await chat('call fake__add {"a":2,"b":3}')).toBe('tool said: {"sum":5}');
+  });
+
+  test("an image in the result is named to the model next to the text", async () => {
+    expect(await chat("call fake__picture")).toBe("tool said: here it is\n[image/png image returned by the tool]");
+  });
+
+  test("an isError result reads as a tool error", async () => {
+    const res = await fetch(`${booted.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "openclaw", user: "err-check", messages: [{ role: "user", content: "call fake__fail" }] }),
+    });
+    expect(res.status).toBe(200);
+    const toolEvent = await until(() => booted.log.of("session.tool").find((p) => p.phase === "result" && p.name === "fake__fail"), 3000, "the tool event");
+    expect(toolEvent).toMatchObject({ result: "the widget is jammed", isError: true });
+  });
+
+  test("the server runs with a scrubbed environment plus its own env, minus loader hooks", async () => {
+    expect(await chat('call fake__env {"name":"MCP_TEST_GATEWAY_SECRET"}')).toBe("tool said: MCP_TEST_GATEWAY_SECRET=(unset)");
+    expect(await chat('call fake__env {"name":"NODE_OPTIONS"}')).toBe("tool said: NODE_OPTIONS=(unset)");
+    expect(await chat('call fake__env {"name":"FAKE_GREETING"}')).toBe("tool said: FAKE_GREETING=hi");
+  });
+
+  test("MCP tools are refused over /tools/invoke unless gateway.tools.allow lists them", async () => {
+    const res = await fetch(`${booted.gateway.url}/tools/invoke`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ tool: "fake__echo", args: { text: "x" } }),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  test("a call slower than requestTimeoutMs answers an error and the turn goes on", async () => {
+    expect(await chat('call fake__slow {"ms":5000}')).toContain("did not answer slow within 1500 ms");
+  });
+
+  test("a server that exits mid-session leaves the turn working, and comes back after its backoff", async () => {
+    expect(await chat("call fake__crash")).toBe("tool said: bye");
+    await eventually(async () => (await chat('call fake__echo {"text":"x"}')).includes("is not available"), 3000, "the dead server's error");
+    expect(await chat('call narrow__echo {"text":"still here"}')).toBe("tool said: echo: still here");
+    await eventually(async () => (await chat('call fake__echo {"text":"back"}')) === "tool said: hi: back", 8000, "the restarted server");
+  });
+
+  test("shutdown kills each server with its process group", async () => {
+    const answer = await chat("call fake__spawn_child");
+    const child = Number(answer.replace("tool said: ", ""));
+    expect(answer).toMatch(/^tool said: \d+$/);
+    const pids = readFileSync(pidFile, "utf8").trim().split("\n").map(Number);
+    expect(alive(child)).toBe(true);
+    client.close();
+    await booted.gateway.stop();
+    await until(() => !alive(child) && pids.every((p) => !alive(p)), 3000, "every server process gone");
+  });
+});
