@@ -9,6 +9,7 @@ import { applyToolPolicy, createToolset, type MessageSender } from "../tools/ind
 import type { Tool } from "../tools/types.ts";
 import { createMemoryService } from "../memory/service.ts";
 import { createMemoryTools } from "../tools/memory/memory-tools.ts";
+import { runMemoryFlush } from "./memory-flush.ts";
 import { createAgentRunner, type AgentRunHooks } from "./runner.ts";
 
 export interface AgentServiceDeps {
@@ -80,6 +81,11 @@ export function createAgentService(deps: AgentServiceDeps) {
 
   /** One model call, no tools: the summary compaction keeps in place of older turns. */
   const summarise: Summarise = async (messages, signal, options) => {
+    // Before an automatic compaction drops these turns: one silent turn to write what must last to today's note.
+    const agentId = options?.agentId;
+    if (agentId && config().agents?.defaults?.compaction?.memoryFlush?.enabled !== false && memory.offered(config(), agentInfo(agentId).workspace)) {
+      await runMemoryFlush((request, o) => runner.runAgent(request, o), { messages, agentId, sessionKey: options.sessionKey, signal, onError: (m) => log.warn(`memory flush before compaction failed: ${m}`) });
+    }
     const transcript = messages.map((m) => `${m.role}: ${"content" in m ? m.content : ""}`).join("\n").slice(-200_000);
     const prompt = `Summarise this conversation so it can continue without it: the user's goals, decisions, facts, open tasks. Be concise.${options?.instructions ? `\nThe user asks: ${options.instructions}` : ""}\n\n${transcript}`;
     for await (const e of runner.runAgent({ message: prompt, maxSteps: 1, mainSession: false, firstRun: false }, { signal })) {

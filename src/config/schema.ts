@@ -35,6 +35,8 @@ const agentSettings = {
       mode: z.enum(["default", "safeguard", "off"]).optional(),
       reserveTokens: z.number().int().nonnegative().optional(),
       keepRecentTokens: z.number().int().positive().optional(),
+      /** A silent turn before compaction asks the model to write lasting facts to today's memory note (default on). */
+      memoryFlush: z.object({ enabled: z.boolean().optional() }).optional(),
     })
     .optional(),
   skipBootstrap: z.boolean().optional(),

@@ -17,6 +17,8 @@ export interface MemoryIndexOptions {
   /** Watch the files and re-index on change (the gateway); the CLI syncs once instead. */
   watch?: boolean;
   fetch?: typeof fetch;
+  /** An embedder to use instead of the one `memory.search.provider` names (benchmarks, embedders). */
+  embedder?: Embedder;
   now?: () => number;
   log?: { warn(message: string): void };
 }
@@ -57,7 +59,7 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
   const { settings, workspace } = options;
   const now = options.now ?? Date.now;
   const store: MemoryStore = openMemoryStore(settings.storePath, { vector: settings.vectorEnabled });
-  const choice = chooseEmbedder(settings, options.config, options.env, options.fetch);
+  const choice = options.embedder ? { embedder: options.embedder } : chooseEmbedder(settings, options.config, options.env, options.fetch);
   const embedder: Embedder | undefined = store.vec.ok ? choice.embedder : undefined;
   const reason = !choice.embedder ? choice.reason : !store.vec.ok ? `vectors unavailable (${store.vec.error}); keyword search only` : undefined;
   const bases = [workspace, ...settings.extraPaths.map((e) => e.path)];

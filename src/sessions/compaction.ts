@@ -26,8 +26,11 @@ export interface CompactionSettings {
   keepRecentTokens?: number;
 }
 
-/** Turns older messages into one summary text; backed by the model in the gateway. `instructions` come from `/compact <text>`. */
-export type Summarise = (messages: ChatMessage[], signal: AbortSignal, options?: { instructions?: string }) => Promise<string>;
+/**
+ * Turns older messages into one summary text; backed by the model in the gateway. `instructions` come from
+ * `/compact <text>`; `agentId`/`sessionKey` are set for automatic compaction of a turn (the memory flush runs then).
+ */
+export type Summarise = (messages: ChatMessage[], signal: AbortSignal, options?: { instructions?: string; agentId?: string; sessionKey?: string }) => Promise<string>;
 
 export interface CompactResult {
   messages: readonly ChatMessage[];

@@ -78,7 +78,8 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
     let messages: readonly ChatMessage[] = history.messages;
     const settings = deps.compaction?.settings(agentId);
     if (deps.compaction && settings) {
-      const result = await compactHistory(history, settings, deps.compaction.summarise, turn.controller.signal);
+      const { summarise } = deps.compaction;
+      const result = await compactHistory(history, settings, (older, signal) => summarise(older, signal, { agentId, sessionKey }), turn.controller.signal);
       messages = result.messages;
       if (result.compaction) {
         store.appendCompaction({ sessionKey, sessionId: turn.sessionId, runId: turnRunId, compaction: result.compaction });

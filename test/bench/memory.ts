@@ -1,0 +1,88 @@
+// Memory index benchmark: prints numbers, asserts nothing. Run: bun test/bench/memory.ts [--files N] [--chunks N] [--dims N]
+// Indexes N notes files (~`chunks` chunks each) keyword-only, then with an in-process fake embedder (deterministic
+// vectors of `dims` floats, no HTTP: the cost measured is ours and sqlite-vec's, not a provider's); search p50/p99,
+// re-index after one edit, DB size, RSS.
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { memorySettings, openMemoryIndex, type Embedder } from "../../src/memory/index.ts";
+
+const { values } = parseArgs({ options: { files: { type: "string", default: "10000" }, chunks: { type: "string", default: "10" }, dims: { type: "string", default: "1536" }, "skip-vectors": { type: "boolean", default: false } } });
+const FILES = Number(values.files);
+const CHUNKS = Number(values.chunks);
+const DIMS = Number(values.dims);
+const root = mkdtempSync(join(tmpdir(), "bench-memory-"));
+const workspace = join(root, "ws");
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+const WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu garden invoice meeting travel recipe budget project doctor dentist flight kayak birthday".split(" ");
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const sentence = () => Array.from({ length: 12 }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(" ") + ".";
+// One chunk ≈ 400 tokens ≈ 1,600 characters: a heading and 17 sentences (~1,450 characters).
+const section = (i: number) => `## Section ${i}\n${Array.from({ length: 17 }, sentence).join(" ")}\n`;
+
+mkdirSync(join(workspace, "memory"), { recursive: true });
+let t = performance.now();
+for (let f = 0; f < FILES; f++) {
+  const day = new Date(Date.UTC(2020, 0, 1) + f * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(join(workspace, "memory", `${day}.md`), `# ${day}\n${Array.from({ length: CHUNKS }, (_, i) => section(i)).join("\n")}unique-token-${f}\n`);
+}
+console.log(`wrote ${FILES} files in ${Math.round(performance.now() - t)} ms`);
+
+/** Deterministic pseudo-random unit vectors, seeded by the text's hash (fast: no model, no HTTP). */
+const fakeEmbedder: Embedder = {
+  id: `bench/fake-${DIMS}`,
+  async embed(texts) {
+    return texts.map((text) => {
+      let s = Number(Bun.hash.wyhash(text) & 0x7fffffffn) || 1;
+      const v = new Float32Array(DIMS);
+      let n = 0;
+      for (let i = 0; i < DIMS; i++) {
+        s = (s * 48271) % 0x7fffffff;
+        v[i] = s / 0x7fffffff - 0.5;
+        n += v[i]! * v[i]!;
+      }
+      n = Math.sqrt(n);
+      for (let i = 0; i < DIMS; i++) v[i]! /= n;
+      return v;
+    });
+  },
+};
+
+async function run(label: string, withVectors: boolean) {
+  const stateDir = join(root, `state-${label}`);
+  const config = { memory: { search: { provider: withVectors ? "bench" : "none" } } };
+  const settings = memorySettings(config, { agentId: "main", workspace, stateDir });
+  const index = openMemoryIndex({ settings, workspace, config, env: {}, ...(withVectors ? { embedder: fakeEmbedder } : {}) });
+  t = performance.now();
+  const report = await index.sync();
+  const indexMs = performance.now() - t;
+  const status = index.status();
+  console.log(`${label}: indexed ${report.indexed} files, ${status.chunks} chunks, ${status.vectors} vectors in ${(indexMs / 1000).toFixed(1)} s; DB ${mb(statSync(settings.storePath).size)} (+WAL ${mb(statSync(`${settings.storePath}-wal`, { throwIfNoEntry: false })?.size ?? 0)})`);
+  const queries = Array.from({ length: 200 }, (_, i) => (i % 2 ? `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]}` : `unique-token-${(i * 37) % FILES}`));
+  for (const q of queries.slice(0, 10)) await index.search(q); // warm
+  const times: number[] = [];
+  for (const q of queries) {
+    const s = performance.now();
+    await index.search(q);
+    times.push(performance.now() - s);
+  }
+  console.log(`${label}: search p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))} over ${times.length} queries; RSS ${mb(process.memoryUsage().rss)}`);
+  const edited = join(workspace, "memory", "2020-01-01.md");
+  writeFileSync(edited, `# edited\n${section(1)}one more line ${Date.now()}\n`);
+  t = performance.now();
+  const after = await index.sync();
+  console.log(`${label}: re-index after one edit ${ms(performance.now() - t)} (${after.indexed} file re-indexed, ${after.unchanged} unchanged)`);
+  await index.close();
+}
+
+try {
+  await run("keyword", false);
+  if (!values["skip-vectors"]) await run(`hybrid ${DIMS}d`, true);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
