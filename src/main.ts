@@ -105,6 +105,7 @@ export async function startGateway(options: StartOptions) {
   });
   registerCoreMethods(gateway, () => ({ ...interop.status(), channels: channels?.manager.status() ?? [], modelsWithoutTools: agent.runner.toolSupport.list(), exec: execStatus() }), interop.health);
   chat.registerChatMethods(gateway, { queue, store, config, compaction: agent.compaction, listModels: async (signal) => agent.providers(config()).listModels(signal) });
+  (await import("./memory/ws-methods.ts")).registerMemoryMethods(gateway.methods, { index: (agentId) => agent.memory.indexFor(agentId ?? routing.defaultAgentId(config())) });
   const logs = await import("./logs/index.ts");
   logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));
   (await import("./skills/ws-method.ts")).registerSkillsMethod(gateway.methods, { config, paths, env, pluginSkillDirs: () => plugins.registry.skillDirs });

@@ -106,7 +106,14 @@ export function createAgentService(deps: AgentServiceDeps) {
     runner,
     providers,
     toolsFor,
-    memory,
+    memory: {
+      ...memory,
+      /** The agent's memory index for the WS methods; rejects when `memory.search.enabled` is false. */
+      async indexFor(agentId: string) {
+        if (config().memory?.search?.enabled === false) throw new Error("memory.search.enabled is false");
+        return memory.index(agentId, agentInfo(agentId).workspace);
+      },
+    },
     compaction: { settings: compactionSettings, summarise },
     defaultModel: (agentId: string) => agentInfo(agentId).model.primary,
     /** Kills every background job. */

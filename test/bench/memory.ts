@@ -2,13 +2,13 @@
 // Indexes N notes files (~`chunks` chunks each) keyword-only, then with an in-process fake embedder (deterministic
 // vectors of `dims` floats, no HTTP: the cost measured is ours and sqlite-vec's, not a provider's); search p50/p99,
 // re-index after one edit, DB size, RSS.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { memorySettings, openMemoryIndex, type Embedder } from "../../src/memory/index.ts";
 
-const { values } = parseArgs({ options: { files: { type: "string", default: "10000" }, chunks: { type: "string", default: "10" }, dims: { type: "string", default: "1536" }, "skip-vectors": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { files: { type: "string", default: "10000" }, chunks: { type: "string", default: "10" }, dims: { type: "string", default: "1536" }, "vector-files": { type: "string", default: "2000" }, "skip-vectors": { type: "boolean", default: false } } });
 const FILES = Number(values.files);
 const CHUNKS = Number(values.chunks);
 const DIMS = Number(values.dims);
@@ -18,10 +18,12 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
-const WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu garden invoice meeting travel recipe budget project doctor dentist flight kayak birthday".split(" ");
+// A Zipf-like vocabulary (5,000 words, log-uniform ranks), as natural text has: a few words everywhere, most rare.
+const WORDS = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
 let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-const sentence = () => Array.from({ length: 12 }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(" ") + ".";
+const word = () => WORDS[Math.min(WORDS.length - 1, Math.floor(Math.pow(WORDS.length, rand())) - 1)]!;
+const sentence = () => Array.from({ length: 12 }, word).join(" ") + ".";
 // One chunk ≈ 400 tokens ≈ 1,600 characters: a heading and 17 sentences (~1,450 characters).
 const section = (i: number) => `## Section ${i}\n${Array.from({ length: 17 }, sentence).join(" ")}\n`;
 
@@ -29,9 +31,18 @@ mkdirSync(join(workspace, "memory"), { recursive: true });
 let t = performance.now();
 for (let f = 0; f < FILES; f++) {
   const day = new Date(Date.UTC(2020, 0, 1) + f * 86_400_000).toISOString().slice(0, 10);
-  writeFileSync(join(workspace, "memory", `${day}.md`), `# ${day}\n${Array.from({ length: CHUNKS }, (_, i) => section(i)).join("\n")}unique-token-${f}\n`);
+  writeFileSync(join(workspace, "memory", `${day}.md`), `# ${day}\n${Array.from({ length: CHUNKS }, (_, i) => section(i)).join("\n")}zq${f}x\n`);
 }
 console.log(`wrote ${FILES} files in ${Math.round(performance.now() - t)} ms`);
+
+/** A workspace holding the first `n` notes (hard links: no copy of the text). */
+function subset(n: number): string {
+  const dir = join(root, `ws-${n}`);
+  mkdirSync(join(dir, "memory"), { recursive: true });
+  const names = readdirSync(join(workspace, "memory")).sort().slice(0, n);
+  for (const name of names) linkSync(join(workspace, "memory", name), join(dir, "memory", name));
+  return dir;
+}
 
 /** Deterministic pseudo-random unit vectors, seeded by the text's hash (fast: no model, no HTTP). */
 const fakeEmbedder: Embedder = {
@@ -53,17 +64,21 @@ const fakeEmbedder: Embedder = {
   },
 };
 
-async function run(label: string, withVectors: boolean) {
+async function run(label: string, withVectors: boolean, files = FILES) {
   const stateDir = join(root, `state-${label}`);
-  const config = { memory: { search: { provider: withVectors ? "bench" : "none" } } };
-  const settings = memorySettings(config, { agentId: "main", workspace, stateDir });
-  const index = openMemoryIndex({ settings, workspace, config, env: {}, ...(withVectors ? { embedder: fakeEmbedder } : {}) });
+  // As in the gateway: watched (a search does not re-list the files); the debounce is long so the bench's own edit is timed by its sync().
+  const config = { memory: { search: { provider: withVectors ? "bench" : "none", sync: { watchDebounceMs: 600_000 } } } };
+  const settings = memorySettings(config, { agentId: "main", workspace: files < FILES ? join(root, `ws-${files}`) : workspace, stateDir });
+  // The hybrid run may index only the first `files` notes (a workspace of hard links to them).
+  const ws = files < FILES ? subset(files) : workspace;
+  const index = openMemoryIndex({ settings, workspace: ws, config, env: {}, watch: true, ...(withVectors ? { embedder: fakeEmbedder } : {}) });
   t = performance.now();
   const report = await index.sync();
   const indexMs = performance.now() - t;
   const status = index.status();
   console.log(`${label}: indexed ${report.indexed} files, ${status.chunks} chunks, ${status.vectors} vectors in ${(indexMs / 1000).toFixed(1)} s; DB ${mb(statSync(settings.storePath).size)} (+WAL ${mb(statSync(`${settings.storePath}-wal`, { throwIfNoEntry: false })?.size ?? 0)})`);
-  const queries = Array.from({ length: 200 }, (_, i) => (i % 2 ? `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]}` : `unique-token-${(i * 37) % FILES}`));
+  // Half two-word queries from the middle of the vocabulary, half an exact token that one file holds.
+  const queries = Array.from({ length: 200 }, (_, i) => (i % 2 ? `${WORDS[50 + ((i * 13) % 1000)]} ${WORDS[100 + ((i * 7) % 2000)]}` : `zq${(i * 37) % files}x`));
   for (const q of queries.slice(0, 10)) await index.search(q); // warm
   const times: number[] = [];
   for (const q of queries) {
@@ -72,7 +87,7 @@ async function run(label: string, withVectors: boolean) {
     times.push(performance.now() - s);
   }
   console.log(`${label}: search p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))} over ${times.length} queries; RSS ${mb(process.memoryUsage().rss)}`);
-  const edited = join(workspace, "memory", "2020-01-01.md");
+  const edited = join(ws, "memory", "2020-01-01.md");
   writeFileSync(edited, `# edited\n${section(1)}one more line ${Date.now()}\n`);
   t = performance.now();
   const after = await index.sync();
@@ -82,7 +97,7 @@ async function run(label: string, withVectors: boolean) {
 
 try {
   await run("keyword", false);
-  if (!values["skip-vectors"]) await run(`hybrid ${DIMS}d`, true);
+  if (!values["skip-vectors"]) await run(`hybrid ${DIMS}d`, true, Math.min(FILES, Number(values["vector-files"])));
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
