@@ -141,6 +141,11 @@ describe("stdio MCP servers through the gateway", () => {
     await eventually(async () => (await chat('call fake__echo {"text":"back"}')) === "tool said: hi: back", 8000, "the restarted server");
   });
 
+  test("a changed server is retired on hot reload and the next turn uses the new definition", async () => {
+    await client.request("config.set", { path: "mcp.servers.fake.env.FAKE_GREETING", value: "hello" });
+    await eventually(async () => (await chat('call fake__echo {"text":"x"}')) === "tool said: hello: x", 5000, "the new definition's answer");
+  });
+
   test("shutdown kills each server with its process group", async () => {
     const answer = await chat("call fake__spawn_child");
     const child = Number(answer.replace("tool said: ", ""));
