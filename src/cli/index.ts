@@ -20,6 +20,7 @@ export const rootCommand = defineCommand({
     logs: lazy({ name: "logs", description: "Show the gateway's log file: logs [--follow] [--lines N] [--json]" }, () => import("./logs.ts").then((m) => m.logsCommand)),
     models: lazy({ name: "models", description: "Models: list [--probe] [--json] | set <provider/model>" }, () => import("./models.ts").then((m) => m.modelsCommand)),
     agents: lazy({ name: "agents", description: "Agents: list [--json]" }, () => import("./agents.ts").then((m) => m.agentsCommand)),
+    backup: lazy({ name: "backup", description: "Back up or restore config, credentials, sessions and workspace: create | restore" }, () => import("./backup.ts").then((m) => m.backupCommand)),
     sessions: lazy({ name: "sessions", description: "Sessions: list | show | reset | delete | export" }, () => import("./sessions.ts").then((m) => m.sessionsCommand)),
     pairing: lazy({ name: "pairing", description: "Pairing requests: list [channel] | approve <channel> <CODE> [--notify]" }, async () =>
       rawCommand("pairing", "list [channel] | approve <channel> <CODE> [--notify]", (args, io) => import("./pairing.ts").then((m) => m.runPairing(args, io))),

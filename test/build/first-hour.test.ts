@@ -77,4 +77,33 @@ describe("compiled binary, first hour", () => {
       await llm.stop();
     }
   }, 30_000);
+
+  test("backup create while the gateway runs, restore --target, and the restored state dir has the session", async () => {
+    const llm = startFakeOpenAI({ text: "noted" });
+    const gatewayToken = "first-hour-token-0123456789";
+    try {
+      writeFileSync(join(env.OPENCLAW_STATE_DIR!, "openclaw.json"), JSON.stringify({ gateway: { auth: { mode: "token", token: gatewayToken } }, models: { providers: { fake: llm.providerConfig() } }, agents: { defaults: { model: "fake/fake-model" } } }), { mode: 0o600 });
+      const gateway = await startGateway(binary.path, env, base);
+      try {
+        const chat = await runBinary(binary.path, ["agent", "-m", "remember the milk"], env, base);
+        expect(chat.stdout).toContain("noted");
+        const archive = join(base, "backup.tar.gz");
+        const created = await runBinary(binary.path, ["backup", "create", "--output", archive], env, base);
+        expect(created.code, created.stderr).toBe(0);
+        const target = join(base, "restored");
+        const restored = await runBinary(binary.path, ["backup", "restore", archive, "--target", target], env, base);
+        expect(restored.code, restored.stderr).toBe(0);
+        const listed = await runBinary(binary.path, ["sessions", "list"], { ...env, OPENCLAW_STATE_DIR: target }, base);
+        expect(listed.stdout).toContain("agent:main:main");
+        // In place, over the running gateway's state: refused.
+        const refused = await runBinary(binary.path, ["backup", "restore", archive, "--yes"], env, base);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain("A gateway is running");
+      } finally {
+        await gateway.stop();
+      }
+    } finally {
+      await llm.stop();
+    }
+  }, 60_000);
 });
