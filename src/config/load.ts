@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError, formatPath, type ConfigIssue } from "./errors.ts";
 import { configSchema, type Config } from "./schema.ts";
-import { rememberSecretPaths, resolveSecretRefs } from "./secrets.ts";
+import { rememberSecretPaths, resolveSecretRefs, secretProviderWarnings } from "./secrets.ts";
 import { describeUnknownKey, findUnknownKeys, type UnknownKey } from "./unknown-keys.ts";
 
 export interface LoadedConfig {
@@ -44,6 +44,7 @@ export function resolveConfig(raw: unknown, path: string, options: LoadOptions =
   const secrets = resolveSecretRefs(substituteEnv(included, env, []), { env });
   const loaded = validateConfig(secrets.value, path);
   rememberSecretPaths(loaded.config, secrets.paths);
+  loaded.warnings.push(...secretProviderWarnings(loaded.config.secrets));
   return loaded;
 }
 

@@ -2,19 +2,19 @@ import { z } from "zod";
 
 const alias = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, "a provider alias: lower case letters, digits, _ and -");
 
-/** `secrets.providers.<alias>`: where SecretRefs of a source are read (OpenClaw's keys). */
-export const secretProviderSchema = z.discriminatedUnion("source", [
-  z.object({ source: z.literal("env"), allowlist: z.array(z.string()).optional() }),
-  z.object({
-    source: z.literal("file"),
-    path: z.string().min(1),
+/**
+ * `secrets.providers.<alias>`: where SecretRefs of a source are read (OpenClaw's keys). One object for every source
+ * (the unknown-key check reads plain objects): env takes `allowlist`; file `path`, `mode`, `maxBytes`; exec
+ * `command`, `args`, `passEnv`, `env`, `timeoutMs`, `noOutputTimeoutMs`, `maxOutputBytes`, `jsonOnly`, `trustedDirs`
+ * (or `pluginIntegration`, which this gateway refuses when a ref uses it).
+ */
+export const secretProviderSchema = z
+  .object({
+    source: z.enum(["env", "file", "exec"]),
+    allowlist: z.array(z.string()).optional(),
+    path: z.string().min(1).optional(),
     mode: z.enum(["json", "singleValue"]).optional(),
-    timeoutMs: z.number().int().positive().optional(),
     maxBytes: z.number().int().positive().optional(),
-  }),
-  z.object({
-    source: z.literal("exec"),
-    /** Required unless `pluginIntegration` names a plugin's resolver (refused by this gateway at resolution). */
     command: z.string().min(1).optional(),
     pluginIntegration: z.object({ pluginId: z.string(), integrationId: z.string() }).optional(),
     args: z.array(z.string()).optional(),
@@ -25,8 +25,11 @@ export const secretProviderSchema = z.discriminatedUnion("source", [
     maxOutputBytes: z.number().int().positive().optional(),
     jsonOnly: z.boolean().optional(),
     trustedDirs: z.array(z.string()).optional(),
-  }),
-]);
+  })
+  .superRefine((p, ctx) => {
+    if (p.source === "file" && !p.path) ctx.addIssue({ code: "custom", path: ["path"], message: "a file provider needs path" });
+    if (p.source === "exec" && !p.command && !p.pluginIntegration) ctx.addIssue({ code: "custom", path: ["command"], message: "an exec provider needs command" });
+  });
 
 export const secretsSchema = z.object({
   providers: z.record(alias, secretProviderSchema).optional(),

@@ -86,7 +86,7 @@ export function resolveSecretRefs(raw: unknown, options: ResolveSecretsOptions):
     }
   }
   for (const [alias, group] of execGroups) {
-    const provider = secrets.providers![alias] as Extract<SecretProvider, { source: "exec" }>;
+    const provider = secrets.providers![alias] as SecretProvider;
     const ids = [...new Set(group.map((f) => f.ref.id))];
     let result: ExecResult;
     try {
@@ -155,8 +155,8 @@ function readEnv(ref: SecretRef, alias: string, provider: SecretProvider | undef
 const expand = (path: string, env: Record<string, string | undefined>) => (path.startsWith("~/") ? resolve(env.HOME ?? homedir(), path.slice(2)) : path);
 
 /** A private regular file (no symlink, one link, ours, no group/other access), read up to `maxBytes`. */
-function readFileSecret(id: string, provider: Extract<SecretProvider, { source: "file" }>, env: Record<string, string | undefined>): string {
-  const path = expand(provider.path, env);
+function readFileSecret(id: string, provider: SecretProvider, env: Record<string, string | undefined>): string {
+  const path = expand(provider.path!, env);
   if (!isAbsolute(path)) throw new Error(`secrets file path ${provider.path} must be absolute (or start with ~/)`);
   let stat;
   try {
@@ -209,7 +209,7 @@ export interface ExecResult {
  * `{protocolVersion:1, values, errors?}`), killed after `timeoutMs` (default 5 s). The command must be an absolute
  * path, not a symlink, not writable by group or others, owned by us (or root), inside `trustedDirs` when given.
  */
-export function runExec(alias: string, provider: Extract<SecretProvider, { source: "exec" }>, ids: string[], env: Record<string, string | undefined>): ExecResult {
+export function runExec(alias: string, provider: SecretProvider, ids: string[], env: Record<string, string | undefined>): ExecResult {
   const command = provider.command;
   if (!command) {
     throw new Error(provider.pluginIntegration
@@ -231,7 +231,8 @@ export function runExec(alias: string, provider: Extract<SecretProvider, { sourc
   }
   const childEnv: Record<string, string> = { ...provider.env };
   for (const name of provider.passEnv ?? []) if (env[name] !== undefined) childEnv[name] = env[name]!;
-  const timeoutMs = provider.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // spawnSync has one clock: a resolver silent for noOutputTimeoutMs is as stuck as one past timeoutMs.
+  const timeoutMs = Math.min(provider.timeoutMs ?? DEFAULT_TIMEOUT_MS, provider.noOutputTimeoutMs ?? Infinity);
   const result = spawnSync(command, provider.args ?? [], {
     input: JSON.stringify({ protocolVersion: 1, provider: alias, ids }),
     env: childEnv,
@@ -264,4 +265,21 @@ export function runExec(alias: string, provider: Extract<SecretProvider, { sourc
   const errors: Record<string, string> = {};
   for (const [id, e] of Object.entries(body.errors ?? {})) errors[id] = typeof e?.code === "string" && /^[A-Z_]{1,40}$/.test(e.code) ? e.code : "an error";
   return { values: body.values, errors };
+}
+
+const KEYS_BY_SOURCE: Record<SecretProvider["source"], string[]> = {
+  env: ["source", "allowlist"],
+  file: ["source", "path", "mode", "maxBytes"],
+  exec: ["source", "command", "pluginIntegration", "args", "passEnv", "env", "timeoutMs", "noOutputTimeoutMs", "maxOutputBytes", "jsonOnly", "trustedDirs"],
+};
+
+/** One warning per provider key that does nothing for that provider's source (e.g. a file provider's `timeoutMs`). */
+export function secretProviderWarnings(secrets: SecretsConfig | undefined): string[] {
+  const out: string[] = [];
+  for (const [alias, provider] of Object.entries(secrets?.providers ?? {})) {
+    for (const key of Object.keys(provider)) {
+      if (!KEYS_BY_SOURCE[provider.source].includes(key)) out.push(`secrets.providers.${alias}.${key}: does nothing for a ${provider.source} provider here; ignored`);
+    }
+  }
+  return out;
 }

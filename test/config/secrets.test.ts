@@ -158,6 +158,21 @@ describe("SecretRefs", () => {
     expect(error.message).toContain("use source env, file or exec");
   });
 
+  test("provider keys OpenClaw documents are read without warnings, and a key that does nothing for its source warns", () => {
+    tmp = tempDir();
+    const file = privateFile("token.txt", "x\n");
+    const { warnings } = load({
+      secrets: {
+        providers: {
+          f: { source: "file", path: file, mode: "singleValue", timeoutMs: 100 },
+          v: { source: "exec", command: "/bin/true", passEnv: ["PATH"], timeoutMs: 100, noOutputTimeoutMs: 50, jsonOnly: true },
+        },
+      },
+      hooks: { token: { source: "file", provider: "f", id: "value" } },
+    });
+    expect(warnings).toEqual(["secrets.providers.f.timeoutMs: does nothing for a file provider here; ignored"]);
+  });
+
   test("a hot reload resolves the refs again, so a rotated secret file is picked up", async () => {
     tmp = tempDir();
     const secret = privateFile("secrets.json", JSON.stringify({ token: "first" }));
