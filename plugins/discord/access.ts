@@ -7,7 +7,8 @@ const ids = (list: unknown[] | undefined) => (list ?? []).map((v) => String(v).t
  * Guild messages, as OpenClaw documents them: `groupPolicy` (allowlist by default: the guild must be listed under
  * `guilds`), a guild's `channels` map (once it lists one channel, unlisted channels are denied; a thread uses its
  * own entry, else its parent's), `users`/`roles` sender lists (a channel's lists replace its guild's), and
- * `requireMention` (default true: the bot or one of its roles @mentioned, or a reply to the bot).
+ * `requireMention` (default true: the bot or one of its roles @mentioned, or a reply to the bot). `users` match ids;
+ * usernames only with `dangerouslyAllowNameMatching: true`.
  */
 export function decideGuildAccess(message: InboundMessage, config: Record<string, unknown>): AccessDecision {
   const c = config as AccountConfig;
@@ -27,7 +28,9 @@ export function decideGuildAccess(message: InboundMessage, config: Record<string
   const users = ids(rule?.users ?? guild?.users);
   const roles = ids(rule?.roles ?? guild?.roles);
   if (users.length > 0 || roles.length > 0) {
-    const byUser = users.includes("*") || users.includes(message.sender.id) || (message.sender.username !== undefined && users.includes(message.sender.username.toLowerCase()));
+    // Names can be taken by anyone: matched only when the operator opts in, as in OpenClaw.
+    const byName = c.dangerouslyAllowNameMatching === true && message.sender.username !== undefined && users.includes(message.sender.username.toLowerCase());
+    const byUser = users.includes("*") || users.includes(message.sender.id) || byName;
     const byRole = (message.memberRoleIds ?? []).some((r) => roles.includes(r));
     if (!byUser && !byRole) return { action: "ignore", reason: `sender ${message.sender.id} is not in the users or roles of guild ${message.guildId}` };
   }

@@ -37,6 +37,8 @@ export const accountSchema = z.object({
   /** Our own: the versioned REST base (as DISCORD_API_URL), for a proxy or a test server. */
   apiUrl: z.string().optional(),
   allowBots: z.union([z.boolean(), z.literal("mentions")]).optional(),
+  /** Match `users` entries against usernames too (names can be changed by their owners: off by default). */
+  dangerouslyAllowNameMatching: z.boolean().optional(),
   guilds: z.record(z.string(), guildRule).optional(),
   maxLinesPerMessage: z.number().int().positive().optional(),
   mediaMaxMb: z.number().positive().optional(),
