@@ -47,7 +47,8 @@ export async function runMemory(args: string[], io: CliIo): Promise<number> {
     io.out(flags.json ? JSON.stringify({ agentId, status: "disabled" }) : `Memory search is disabled for agent ${agentId} (memory.search.enabled: false).`);
     return 0;
   }
-  const index = openMemoryIndex({ settings, workspace, config, env: ctx.env, log: { warn: (m) => io.err(m) } });
+  // status only brings the text index up to date: it never calls the embedding provider (that is `index`'s job).
+  const index = openMemoryIndex({ settings, workspace, config, env: ctx.env, embed: command !== "status", log: { warn: (m) => io.err(m) } });
   try {
     return await run(command, rest, flags, index, io, agentId);
   } catch (error) {

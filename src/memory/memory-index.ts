@@ -16,6 +16,8 @@ export interface MemoryIndexOptions {
   env: Record<string, string | undefined>;
   /** Watch the files and re-index on change (the gateway); the CLI syncs once instead. */
   watch?: boolean;
+  /** Embed new chunks after each sync (default true); `memory status` turns it off so it never calls the provider. */
+  embed?: boolean;
   fetch?: typeof fetch;
   /** An embedder to use instead of the one `memory.search.provider` names (benchmarks, embedders). */
   embedder?: Embedder;
@@ -75,7 +77,7 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
   };
 
   const startEmbedding = () => {
-    if (!embedder || embedding) return embedding;
+    if (!embedder || embedding || options.embed === false) return embedding;
     embedding = embedPending(store, embedder, settings, { onProgress: (p) => void (progress = p), now })
       .then(() => void (lastError = undefined))
       .catch((error: Error) => {

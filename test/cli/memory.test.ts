@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runMemory } from "../../src/cli/memory.ts";
+import { startFakeEmbeddings } from "../fakes/embeddings.ts";
 import { cliEnv } from "./helpers.ts";
 
 const envs: ReturnType<typeof cliEnv>[] = [];
@@ -66,4 +67,20 @@ test("memory commands report a disabled memory without touching the index", asyn
   const run = env.io();
   expect(await runMemory(["search", "tea", "--json"], run.io)).toBe(0);
   expect(JSON.parse(run.stdout())).toEqual({ agentId: "main", status: "disabled" });
+});
+
+test("memory status never calls the embedding provider; memory index does", async () => {
+  const env = withNotes();
+  const fake = startFakeEmbeddings();
+  try {
+    writeFileSync(env.configPath, JSON.stringify({ memory: { search: { provider: "openai-compatible", model: "m", remote: { baseUrl: fake.url } } } }));
+    const status = env.io();
+    expect(await runMemory(["status", "--json"], status.io)).toBe(0);
+    expect(JSON.parse(status.stdout())).toMatchObject({ mode: "hybrid", chunks: 2, vectors: 0 });
+    expect(fake.requests).toHaveLength(0);
+    expect(await runMemory(["index"], env.io().io)).toBe(0);
+    expect(fake.requests).toHaveLength(1);
+  } finally {
+    await fake.stop();
+  }
 });
