@@ -216,7 +216,7 @@ export const configSchema = z.object({
           pidsLimit: z.number().int().positive().optional(),
         })
         .optional(),
-      web: z.object({ fetch: z.object({ allowPrivateNetwork: z.boolean().optional(), maxChars: z.number().int().positive().optional() }).optional() }).optional(),
+      web: z.object({ fetch: z.object({ allowPrivateNetwork: z.boolean().optional(), maxChars: z.number().int().positive().optional() }).optional(), search: z.object({ enabled: z.boolean().optional(), provider: z.string().optional() }).optional() }).optional(),
     })
     .optional(),
   logging: z.object({ level: z.enum(["debug", "info", "warn", "error", "silent"]).optional(), file: z.string().optional(), maxFileBytes: z.number().int().positive().optional() }).optional(),

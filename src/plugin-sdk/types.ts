@@ -94,6 +94,27 @@ export interface PluginService {
   stop?(ctx: PluginServiceContext): void | Promise<void>;
 }
 
+/** One web search hit. */
+export interface WebSearchResult {
+  title: string;
+  url: string;
+  snippet?: string;
+}
+
+/**
+ * A search backend for the core `web_search` tool (`tools.web.search.provider` names it by `id`). Unnamed, the
+ * ready providers are tried by `autoDetectOrder` (lower first; OpenClaw's: Brave 10 ... SearXNG 200).
+ */
+export interface WebSearchProvider {
+  id: string;
+  label?: string;
+  autoDetectOrder?: number;
+  /** Whether it has what it needs (a key, a base URL) to be picked by auto-detection. */
+  isReady(): boolean;
+  /** Throws an Error whose message the model reads (say what to fix). */
+  search(request: { query: string; count: number }, ctx: { signal: AbortSignal }): Promise<WebSearchResult[]>;
+}
+
 /** A model wire protocol: `models.providers.<id>.api` names it. */
 export interface PluginProvider {
   /** The `api` id, e.g. `"my-llm-api"`. */
@@ -176,6 +197,7 @@ export interface PluginApi {
   registerCli(command: PluginCliCommand): void;
   registerCommand(command: PluginChatCommand): void;
   registerService(service: PluginService): void;
+  registerWebSearchProvider(provider: WebSearchProvider): void;
   on<K extends HookName>(hook: K, handler: HookHandler<K>, options?: HookOptions): void;
 }
 

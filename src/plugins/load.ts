@@ -41,6 +41,20 @@ const EMITTED_HOOKS: ReadonlySet<string> = new Set<HookName>(["before_tool_call"
 /** Where `plugins.load.paths` entries point, `~` expanded. */
 export const expandHome = (p: string) => (p === "~" || p.startsWith("~/") ? join(homedir(), p.slice(1)) : resolve(p));
 
+/**
+ * A bundled search provider loads only when it could serve web_search: named in `tools.web.search.provider`, or (none
+ * named) set up through `plugins.entries.<id>.config.webSearch` or one of its manifest's `webSearchEnv` variables.
+ */
+function webSearchWanted(manifest: { id: string; contracts?: unknown; webSearchEnv?: unknown }, config: Config): boolean {
+  const owned = (manifest.contracts as { webSearchProviders?: string[] } | undefined)?.webSearchProviders ?? [];
+  if (owned.length === 0) return true;
+  const search = config.tools?.web?.search;
+  if (search?.enabled === false) return false;
+  if (search?.provider) return owned.includes(search.provider);
+  const env = Array.isArray(manifest.webSearchEnv) ? (manifest.webSearchEnv as string[]) : [];
+  return config.plugins?.entries?.[manifest.id]?.config?.webSearch !== undefined || env.some((name) => !!process.env[name]);
+}
+
 /** Whether the config lets a plugin load, and why not. */
 export function enablement(candidate: PluginCandidate, config: Config): { enabled: boolean; reason?: string } {
   const plugins = config.plugins ?? {};
@@ -102,6 +116,10 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginRe
     const provides = candidate.manifest.channels ?? [];
     if (candidate.origin === "bundled" && provides.length > 0 && !provides.some((c) => channelSections[c])) {
       record.reason = `not needed: no channels.${provides[0]} section`;
+      continue;
+    }
+    if (candidate.origin === "bundled" && !webSearchWanted(candidate.manifest, config)) {
+      record.reason = "not needed: not the web search provider and not set up";
       continue;
     }
     if (options.dryRun) {
@@ -250,6 +268,11 @@ async function loadOne(candidate: PluginCandidate, record: PluginRecord, registr
       if (!name || typeof command.handler !== "function") throw new PluginError("register", "registerCommand needs {name, handler}.");
       staged.commands.push(name);
       pending.push(() => registry.commands.set(name, { pluginId: id, command }));
+    },
+    registerWebSearchProvider(provider) {
+      if (!provider?.id || typeof provider.search !== "function" || typeof provider.isReady !== "function") throw new PluginError("register", "registerWebSearchProvider needs {id, isReady(), search({query, count}, {signal})}.");
+      staged.providers.push(`web-search:${provider.id}`);
+      pending.push(() => registry.webSearch.set(provider.id, provider));
     },
     registerService(service) {
       if (!service?.id || typeof service.start !== "function") throw new PluginError("register", "registerService needs {id, start(ctx)}.");

@@ -9,6 +9,7 @@ import type {
   PluginService,
   PluginTool,
   PluginToolFactory,
+  WebSearchProvider,
 } from "../plugin-sdk/types.ts";
 import type { PluginOrigin } from "./discover.ts";
 import { createHookRunner, type HookLogger } from "./hooks.ts";
@@ -52,6 +53,8 @@ export interface PluginRegistry {
   cli: Map<string, { pluginId: string; command: PluginCliCommand }>;
   commands: Map<string, { pluginId: string; command: PluginChatCommand }>;
   services: { pluginId: string; service: PluginService }[];
+  /** Search backends for the core web_search tool, by provider id. */
+  webSearch: Map<string, WebSearchProvider>;
   /** Skill folders plugins ship (manifest `skills`). */
   skillDirs: { pluginId: string; dir: string }[];
   hooks: ReturnType<typeof createHookRunner>;
@@ -74,6 +77,7 @@ export function createPluginRegistry(log: HookLogger): PluginRegistry {
     cli: new Map(),
     commands: new Map(),
     services: [],
+    webSearch: new Map(),
     skillDirs: [],
     hooks: createHookRunner(log),
     conversationAccess: new Set(),

@@ -24,13 +24,14 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
   const registry = await loadPlugins({ config: options.config, stateDir: paths.stateDir, workspace: options.workspace, log, bundled: options.bundled });
   const apis = new Map([...registry.providers].map(([api, { provider }]) => [api, provider]));
   // What only plugins that register tools, routes, methods or services need is loaded only then.
-  const needsTools = registry.tools.length > 0 || registry.hooks.has("before_tool_call");
-  const importTooling = () => Promise.all([import("./tool-adapter.ts"), import("../tools/tool-search.ts")]);
+  const needsTools = registry.tools.length > 0 || registry.hooks.has("before_tool_call") || registry.webSearch.size > 0;
+  const importTooling = () => Promise.all([import("./tool-adapter.ts"), import("../tools/tool-search.ts"), import("../tools/web-search/web-search-tool.ts")]);
   let tooling = needsTools ? await importTooling() : undefined;
   const needsGateway = registry.routes.length + registry.methods.length + registry.services.length > 0 || registry.hooks.has("gateway_start") || registry.hooks.has("gateway_stop");
   const gatewayParts = needsGateway ? await import("./gateway.ts") : undefined;
   const surfaces = new Map<string, { config: Config; core: Tool[]; outside: Tool[]; surface: Tool[] }>();
   const warned = new Set<string>();
+  let webSearch: { config: Config; tool: Tool } | undefined;
   const warnOnce = (pluginId: string, note: string) => {
     if (warned.has(`${pluginId}\0${note}`)) return;
     warned.add(`${pluginId}\0${note}`);
@@ -57,7 +58,13 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
       if (!tooling) return core;
       const cached = surfaces.get(ctx.agentId);
       if (cached && cached.config === config && sameTools(cached.core, core) && cached.outside === outside) return cached.surface;
-      const [{ adaptPluginTool, gateTools }, { splitToolSurface }] = tooling;
+      const [{ adaptPluginTool, gateTools }, { splitToolSurface }, { createWebSearchTool }] = tooling;
+      // web_search is a core tool (group:web) whose backends are plugins: offered when one is registered.
+      const given = core;
+      if (registry.webSearch.size > 0 && config.tools?.web?.search?.enabled !== false && !core.some((t) => t.name === "web_search")) {
+        if (webSearch?.config !== config) webSearch = { config, tool: createWebSearchTool({ providers: registry.webSearch, provider: config.tools?.web?.search?.provider }) };
+        core = [...core, ...applyToolPolicy([webSearch.tool], config, ctx.agentId)];
+      }
       const allow = new Set([...(config.tools?.allow ?? []), ...(agentAllow(config, ctx.agentId) ?? [])]);
       const taken = new Set(core.flatMap((t) => [t.name, ...(t.aliases ?? [])]));
       const extra: Tool[] = [];
@@ -83,7 +90,7 @@ export async function startPlugins(options: { config: Config; paths: Paths; log:
       }
       const gate = (list: Tool[]) => (registry.hooks.has("before_tool_call") ? gateTools(list, registry.hooks) : list);
       const surface = splitToolSurface(gate(core), gate(applyToolPolicy(extra, config, ctx.agentId)), { toolSearch: config.tools?.toolSearch, promptBytes: PROMPT_ESTIMATE_BYTES });
-      surfaces.set(ctx.agentId, { config, core, outside, surface });
+      surfaces.set(ctx.agentId, { config, core: given, outside, surface });
       return surface;
     },
     /** Loads the tool surface's parts when tools from outside appear after start (an MCP server). */
