@@ -9,16 +9,20 @@ export interface CachedContext {
   seqs: number[];
   messages: ChatMessage[];
   tokens: number;
+  /** Approximate memory held: the text (about 4 bytes a token) plus each message object's own overhead. */
+  bytes: number;
   /** The last transcript row the context has seen. */
   lastSeq: number;
   /** Holds every row up to `lastSeq` as far as this connection knows; false makes the next read query the rest. */
   complete: boolean;
 }
 
-const CONTEXT_CACHE_SESSIONS = 64;
+const CONTEXT_CACHE_SESSIONS = 1024;
 /** Most bytes of cached contexts (about 4 per estimated token): a few huge transcripts cannot hold the heap. */
 export const CONTEXT_CACHE_BYTES = 48 * 1024 * 1024;
 const BYTES_PER_TOKEN = 4;
+/** A message object, its fields and the arrays' slots, beside its text (measured: ~300 bytes for a short turn). */
+const BYTES_PER_MESSAGE = 300;
 
 /**
  * The model's context of recently used sessions (messages and the seq of their entries, not whole transcripts).
@@ -34,11 +38,11 @@ export function createContextCache(db: Database, readEntries: (sessionId: string
   /** Least recently used out first, down to the byte budget; the most recent context always stays. */
   function evict(): void {
     let bytes = 0;
-    for (const c of contexts.values()) bytes += c.tokens * BYTES_PER_TOKEN;
+    for (const c of contexts.values()) bytes += c.bytes;
     for (const [key, c] of contexts) {
       if (bytes <= maxBytes || contexts.size <= 1) break;
       contexts.delete(key);
-      bytes -= c.tokens * BYTES_PER_TOKEN;
+      bytes -= c.bytes;
     }
   }
   const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
@@ -98,18 +102,20 @@ export function createContextCache(db: Database, readEntries: (sessionId: string
     /** Sessions and approximate bytes held (for tests and status). */
     size(): { sessions: number; bytes: number } {
       let bytes = 0;
-      for (const c of contexts.values()) bytes += c.tokens * BYTES_PER_TOKEN;
+      for (const c of contexts.values()) bytes += c.bytes;
       return { sessions: contexts.size, bytes };
     },
   };
 }
 
-export const emptyContext = (): CachedContext => ({ seqs: [], messages: [], tokens: 0, lastSeq: 0, complete: true });
+export const emptyContext = (): CachedContext => ({ seqs: [], messages: [], tokens: 0, bytes: 0, lastSeq: 0, complete: true });
 
 function addToContext(context: CachedContext, seq: number, message: ChatMessage): void {
   context.seqs.push(seq);
   context.messages.push(message);
-  context.tokens += estimateTokens(message);
+  const tokens = estimateTokens(message);
+  context.tokens += tokens;
+  context.bytes += tokens * BYTES_PER_TOKEN + BYTES_PER_MESSAGE;
   if (seq > context.lastSeq) context.lastSeq = seq;
 }
 
