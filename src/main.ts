@@ -109,6 +109,7 @@ export async function startGateway(options: StartOptions) {
   const logs = await import("./logs/index.ts");
   logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));
   (await import("./skills/ws-method.ts")).registerSkillsMethod(gateway.methods, { config, paths, env, pluginSkillDirs: () => plugins.registry.skillDirs });
+  const automation = (await import("./automation/service.ts")).createAutomationService({ db, dbPath: join(paths.stateDir, "state.db"), queue, sessions: store, config, methods: gateway.methods, channels: () => channels?.manager, log });
   channels = await channelService.startChannels({ gateway, db, queue, store, config, log, env, plugins: { ...plugins.channelLoaders(), ...options.channelPlugins }, hooks: plugins.registry.hooks });
   const stopIdleGc = collectWhenIdle(gateway.app, queue);
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });
@@ -122,6 +123,7 @@ export async function startGateway(options: StartOptions) {
   const recovered = queue.recover();
   if (recovered.resumed + recovered.queued > 0) log.info(`resumed ${recovered.resumed} interrupted and ${recovered.queued} queued runs`);
   await pluginServices.start(gateway.port);
+  automation.start();
   gateway.markReady();
   const execReportTimer = setTimeout(() => {
     const report = execStatus();
@@ -137,8 +139,10 @@ export async function startGateway(options: StartOptions) {
     runner: agent.runner,
     channels: channels.manager,
     plugins: plugins.registry,
+    automation,
     async stop() {
       clearTimeout(execReportTimer);
+      automation.stop();
       await pluginServices.stop();
       await mcp.stop();
       await channels?.close();

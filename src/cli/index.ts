@@ -11,6 +11,12 @@ export const rootCommand = defineCommand({
   },
   subCommands: {
     up: lazy({ name: "up", description: "Set up on first run, then run the gateway in the foreground" }, () => import("./up.ts").then((m) => m.upCommand)),
+    cron: lazy({ name: "cron", description: "Scheduled jobs: add | edit | rm | enable | disable | list | show | run | runs | status" }, async () =>
+      rawCommand("cron", "add | edit | rm | enable | disable | list | show | run | runs | status (see openclaw cron help)", (args, io) => import("./cron.ts").then(async (m) => m.runCron(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+    ),
+    automations: lazy({ name: "automations", description: "Alias of cron: add | edit | rm | enable | disable | list | show | run | runs | status" }, async () =>
+      rawCommand("cron", "add | edit | rm | enable | disable | list | show | run | runs | status (see openclaw cron help)", (args, io) => import("./cron.ts").then(async (m) => m.runCron(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+    ),
     gateway: lazy({ name: "gateway", description: "Run or query the gateway: run | status | health | call | install | start | stop | restart | uninstall" }, () => import("./gateway.ts").then((m) => m.gatewayCommand)),
     daemon: lazy({ name: "daemon", description: "The gateway service (alias of gateway's): install | start | stop | restart | uninstall | status" }, () => import("./gateway.ts").then((m) => m.daemonCommand)),
     config: lazy({ name: "config", description: "Read, change and validate the config: get | set | unset | file | validate | schema" }, () => import("./config.ts").then((m) => m.configCommand)),

@@ -1,0 +1,74 @@
+import type { Database } from "bun:sqlite";
+import type { ChannelManager } from "../channels/manager.ts";
+import type { Config } from "../config/schema.ts";
+import { createWakeInbox } from "../gateway/hooks/wake-inbox.ts";
+import type { MethodRegistry } from "../gateway/methods.ts";
+import { defaultAgentId } from "../routing/index.ts";
+import type { SessionQueue, SessionStore } from "../sessions/index.ts";
+import { createCronOps } from "./ops.ts";
+import type { Deliver } from "./route.ts";
+import { createScheduler, type Timers } from "./scheduler.ts";
+import { createCronStore } from "./store.ts";
+import { registerCronMethods } from "./ws-methods.ts";
+
+export interface AutomationDeps {
+  db: Database;
+  dbPath: string;
+  queue: SessionQueue;
+  sessions: SessionStore;
+  config: () => Config;
+  methods: MethodRegistry;
+  /** The running channels (undefined until they start): where announced answers go. */
+  channels: () => ChannelManager | undefined;
+  log: { info(m: string): void; warn(m: string): void };
+  now?: () => number;
+  timers?: Timers;
+}
+
+/** Sends through the channel manager; a failure (no such channel, platform error) is recorded by the run history. */
+export function channelDeliver(channels: () => ChannelManager | undefined): Deliver {
+  return async (route, text, signal) => {
+    const manager = channels();
+    if (!manager) throw new Error(`no channels run in this gateway, so nothing can be sent to ${route.channel}`);
+    await manager.send(route.channel, { chatId: route.to, threadId: route.threadId, accountId: route.accountId }, { text }, signal);
+  };
+}
+
+/**
+ * The automation service: cron jobs (store, scheduler, `cron.*` methods). Register before the gateway listens;
+ * `start()` after the session queue recovered (catch-up runs go behind resumed turns); `stop()` before the queue
+ * closes.
+ */
+export function createAutomationService(deps: AutomationDeps) {
+  const store = createCronStore(deps.db);
+  const wakeInbox = createWakeInbox(deps.db, deps.now);
+  const enabled = () => deps.config().cron?.enabled !== false;
+  const ops = createCronOps(store, { now: deps.now, dbPath: deps.dbPath, enabled });
+  const scheduler = createScheduler({
+    store,
+    queue: deps.queue,
+    sessions: deps.sessions,
+    deliver: channelDeliver(deps.channels),
+    wakeInbox,
+    defaultAgentId: () => defaultAgentId(deps.config()),
+    enabled,
+    now: deps.now,
+    timers: deps.timers,
+    log: deps.log,
+  });
+  registerCronMethods(deps.methods, { ops, scheduler });
+  return {
+    store,
+    ops,
+    scheduler,
+    wakeInbox,
+    start(): void {
+      if (!enabled()) deps.log.info(`cron: cron.enabled is false; ${store.count()} job(s) kept, none will run`);
+      scheduler.start();
+    },
+    stop(): void {
+      scheduler.stop();
+    },
+  };
+}
+export type AutomationService = ReturnType<typeof createAutomationService>;
