@@ -5,6 +5,9 @@ import { createWakeInbox } from "../gateway/hooks/wake-inbox.ts";
 import type { MethodRegistry } from "../gateway/methods.ts";
 import { defaultAgentId } from "../routing/index.ts";
 import type { SessionQueue, SessionStore } from "../sessions/index.ts";
+import { dirname } from "node:path";
+import { createHeartbeat } from "./heartbeat.ts";
+import { registerHeartbeatMethods } from "./heartbeat-methods.ts";
 import { createCronOps } from "./ops.ts";
 import type { Deliver } from "./route.ts";
 import { createScheduler, type Timers } from "./scheduler.ts";
@@ -57,17 +60,22 @@ export function createAutomationService(deps: AutomationDeps) {
     log: deps.log,
   });
   registerCronMethods(deps.methods, { ops, scheduler });
+  const heartbeat = createHeartbeat({ config: deps.config, stateDir: dirname(deps.dbPath), queue: deps.queue, sessions: deps.sessions, deliver: channelDeliver(deps.channels), wakeInbox, now: deps.now, timers: deps.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) }, log: deps.log });
+  registerHeartbeatMethods(deps.methods, heartbeat);
   return {
     store,
     ops,
     scheduler,
     wakeInbox,
+    heartbeat,
     start(): void {
       if (!enabled()) deps.log.info(`cron: cron.enabled is false; ${store.count()} job(s) kept, none will run`);
       scheduler.start();
+      heartbeat.start();
     },
     stop(): void {
       scheduler.stop();
+      heartbeat.stop();
     },
   };
 }

@@ -20,7 +20,10 @@ const heartbeat = z.object({
   every: z.string().regex(/^\d+(ms|s|m|h)$/, "a duration like 30m, 1h or 0m").optional(),
   activeHours: z.object({ start: z.string(), end: z.string(), timezone: z.string().optional() }).optional(),
   target: z.string().optional(),
+  to: z.string().optional(),
+  accountId: z.string().optional(),
   prompt: z.string().optional(),
+  timeoutSeconds: z.number().int().positive().optional(),
 });
 
 const agentSettings = {

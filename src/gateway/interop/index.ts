@@ -22,6 +22,5 @@ export function registerInteropMethods(gateway: Gateway, deps: Omit<HealthDeps, 
     handler: () => systemPresence(gateway.hub.connections(), VERSION, gateway.startedAt),
   });
   // Heartbeat runs belong to the automation work; until then there is never a last one.
-  gateway.methods.register("last-heartbeat", { scope: "operator.read", handler: () => null });
   return { health: () => healthSummary(full), status: () => statusSummary(full, VERSION) };
 }
