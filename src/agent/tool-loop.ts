@@ -43,7 +43,7 @@ export async function* runToolCalls(
     yield {
       type: "message",
       runId,
-      message: { role: "tool", toolCallId: call.id, toolName: call.name, content: result.content, ...(result.isError ? { isError: true } : {}), timestamp: clock.now() },
+      message: { role: "tool", toolCallId: call.id, toolName: call.name, content: result.content, ...(result.isError ? { isError: true } : {}), ...(result.images?.length ? { images: result.images } : {}), timestamp: clock.now() },
     };
   }
 }

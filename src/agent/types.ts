@@ -21,7 +21,8 @@ export interface Usage {
 export type ChatMessage =
   | { role: "user"; content: string; images?: ImagePart[]; timestamp?: number }
   | { role: "assistant"; content: string; thinking?: string; toolCalls?: ToolCall[]; model?: string; usage?: Usage; timestamp?: number }
-  | { role: "tool"; toolCallId: string; toolName: string; content: string; isError?: boolean; timestamp?: number }
+  /** `images`: what the tool returned besides text (MCP image content, `read` of a picture); each provider sends them in its own form. */
+  | { role: "tool"; toolCallId: string; toolName: string; content: string; isError?: boolean; images?: ImagePart[]; timestamp?: number }
   /** A summary of older turns written by compaction; the prompt treats it as context. */
   | { role: "summary"; content: string; timestamp?: number };
 

@@ -11,12 +11,7 @@ import type { HookRunner } from "./hooks.ts";
 export function adaptPluginTool(tool: PluginTool, pluginId: string): Tool {
   // TypeBox marks its schemas with symbol keys; a JSON round trip leaves plain JSON Schema.
   const jsonSchema = tool.parameters ? (JSON.parse(JSON.stringify(tool.parameters)) as Record<string, unknown>) : { type: "object", properties: {} };
-  let params: z.ZodType;
-  try {
-    params = z.fromJSONSchema(jsonSchema as never);
-  } catch {
-    params = z.record(z.string(), z.unknown());
-  }
+  const params = paramsFromJsonSchema(jsonSchema);
   return {
     name: tool.name,
     description: tool.description,
@@ -43,6 +38,15 @@ export function adaptPluginTool(tool: PluginTool, pluginId: string): Tool {
   } as Tool & { pluginId: string };
 }
 
+/** The zod check for a tool written with JSON Schema (plugin and MCP tools); a schema zod cannot read accepts any object. */
+export function paramsFromJsonSchema(jsonSchema: Record<string, unknown>): z.ZodType {
+  try {
+    return z.fromJSONSchema(jsonSchema as never);
+  } catch {
+    return z.record(z.string(), z.unknown());
+  }
+}
+
 function textOf(result: PluginToolResult | string): string {
   if (typeof result === "string") return result;
   return (result?.content ?? []).filter((c) => c.type === "text").map((c) => (c as { text: string }).text).join("\n");
@@ -50,8 +54,38 @@ function textOf(result: PluginToolResult | string): string {
 
 function fromPluginResult(result: PluginToolResult | string): ToolResult {
   if (typeof result === "string") return { content: result };
-  const images = (result?.content ?? []).filter((c) => c.type === "image").map((c) => ({ mediaType: (c as { mimeType: string }).mimeType, data: (c as { data: string }).data }));
-  return { content: textOf(result), ...(images.length ? { images } : {}), ...(result?.isError ? { isError: true } : {}), ...(result?.details !== undefined ? { details: result.details } : {}) };
+  return fromContentParts(result?.content ?? [], { isError: result?.isError, details: result?.details });
+}
+
+/** A content part as plugin tools (OpenClaw's `{content: [...]}`) and MCP servers return them. */
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "image"; data: string; mimeType: string }
+  | { type: "audio"; mimeType: string }
+  | { type: "resource"; resource: { uri: string; mimeType?: string; text?: string } }
+  | { type: "resource_link"; uri: string; name?: string }
+  | { type: string };
+
+/**
+ * Content parts → our ToolResult: text joined by lines, images kept as images (each provider sends them to the
+ * model in its own form), resources as their text; parts the model cannot take are named in the text, not dropped
+ * silently. `extraText` may add to the text (MCP's structured content); an empty result says so in words.
+ */
+export function fromContentParts(parts: readonly ContentPart[], options: { isError?: boolean; details?: unknown; extraText?: (text: string) => string } = {}): ToolResult {
+  const texts: string[] = [];
+  const images: { mediaType: string; data: string }[] = [];
+  for (const part of parts) {
+    const p = part as Extract<ContentPart, { type: "text" | "image" | "audio" | "resource" | "resource_link" }>;
+    if (p.type === "text") texts.push(p.text);
+    else if (p.type === "image") images.push({ mediaType: p.mimeType, data: p.data });
+    else if (p.type === "resource") texts.push(typeof p.resource.text === "string" ? p.resource.text : `[resource ${p.resource.uri} (${p.resource.mimeType ?? "binary"})]`);
+    else if (p.type === "resource_link") texts.push(`[resource link ${p.uri}${p.name ? ` "${p.name}"` : ""}]`);
+    else if (p.type === "audio") texts.push(`[audio (${p.mimeType}) not shown]`);
+  }
+  let text = texts.join("\n");
+  if (options.extraText) text = options.extraText(text);
+  if (!text && images.length === 0) text = options.isError ? "The tool failed without a message." : "(no output)";
+  return { content: text, ...(images.length ? { images } : {}), ...(options.isError ? { isError: true } : {}), ...(options.details !== undefined ? { details: options.details } : {}) };
 }
 
 const gated = new WeakMap<Tool, Tool>();

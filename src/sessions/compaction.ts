@@ -9,7 +9,7 @@ export function estimateTokens(message: ChatMessage): number {
     chars += message.thinking?.length ?? 0;
     for (const call of message.toolCalls ?? []) chars += call.name.length + JSON.stringify(call.args ?? null).length;
   }
-  if (message.role === "user") chars += (message.images?.length ?? 0) * 4800; // ~1200 tokens an image
+  if (message.role === "user" || message.role === "tool") chars += (message.images?.length ?? 0) * 4800; // ~1200 tokens an image
   return Math.ceil(chars / 4) + 4;
 }
 

@@ -57,7 +57,7 @@ function toPiMessage(message: ChatMessage, fallbackTs: number): Record<string, u
         role: "toolResult",
         toolCallId: message.toolCallId,
         toolName: message.toolName,
-        content: [{ type: "text", text: message.content }],
+        content: [{ type: "text", text: message.content }, ...(message.images ?? []).map((img) => ({ type: "image", data: img.data, mimeType: img.mediaType }))],
         isError: message.isError ?? false,
         timestamp,
       };

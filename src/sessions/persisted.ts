@@ -25,6 +25,8 @@ export const chatMessageSchema: z.ZodType<ChatMessage> = z.discriminatedUnion("r
     toolName: z.string(),
     content: z.string(),
     isError: z.boolean().optional(),
+    // Inline (an in-memory store) or a file of the media dir (see tool-media.ts), loaded back when read.
+    images: z.array(z.union([image, z.object({ mediaType: z.string(), file: z.string().regex(/^[0-9a-f]{64}\.[a-z]{2,4}$/), bytes: z.number() })])).optional(),
     timestamp: ts,
   }),
   z.object({ role: z.literal("summary"), content: z.string(), timestamp: ts }),

@@ -1,6 +1,8 @@
 import type { Database } from "bun:sqlite";
 import type { ChatMessage, Usage } from "../agent/types.ts";
 import { atomically, commitBatch, migrate, openStateDatabase } from "./db.ts";
+import { dirname, join } from "node:path";
+import { createToolMedia } from "./tool-media.ts";
 import { createContextCache, emptyContext, type CachedContext } from "./context-cache.ts";
 import { renderTranscriptJsonl } from "./export.ts";
 import { chatMessageSchema, compactionSchema, originSchema, outcomeSchema, parseColumn } from "./persisted.ts";
@@ -10,6 +12,8 @@ export interface SessionStoreOptions {
   /** An open database (migrated here), or `path` to open one; `:memory:` for tests. */
   db?: Database;
   path?: string;
+  /** Where tool images go (`<stateDir>/media/tool`); default beside a file database, inline for `:memory:`. */
+  mediaDir?: string;
   now?: () => number;
   newId?: () => string;
 }
@@ -56,6 +60,8 @@ export function createSessionStore(options: SessionStoreOptions) {
   // Time-ordered ids: new runs land at the right edge of their indexes instead of on a random page.
   const newId = options.newId ?? (() => Bun.randomUUIDv7());
   const batch = commitBatch(db);
+  const fileBacked = db.filename && db.filename !== ":memory:" ? join(dirname(db.filename), "media", "tool") : undefined;
+  const media = createToolMedia(options.mediaDir ?? fileBacked);
   // Reads rows through `q` and `toEntry`, defined below (the callback runs only after the store is built).
   const contexts = createContextCache(db, (sessionId, afterSeq) => q.entriesAfter.all(sessionId, afterSeq).map(toEntry));
   const transaction = atomically(db);
@@ -87,7 +93,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     const base = { id: r.id, seq: r.seq, sessionId: r.session_id, runId: r.run_id ?? undefined, createdAt: r.created_at };
     return r.kind === "compaction"
       ? { ...base, kind: "compaction", compaction: parseColumn(compactionSchema, r.data, `entries.data #${r.seq}`) }
-      : { ...base, kind: "message", message: parseColumn(chatMessageSchema, r.data, `entries.data #${r.seq}`) };
+      : { ...base, kind: "message", message: media.fromRow(parseColumn(chatMessageSchema, r.data, `entries.data #${r.seq}`)) };
   };
   const toRun = (r: RunRow): RunRecord => ({
     runId: r.run_id,
@@ -183,7 +189,7 @@ export function createSessionStore(options: SessionStoreOptions) {
   }
 
   function appendMessage(input: { sessionKey: string; sessionId: string; runId?: string; message: ChatMessage }): TranscriptEntry {
-    const base = appendEntry({ ...input, kind: "message", role: input.message.role, data: JSON.stringify(input.message) });
+    const base = appendEntry({ ...input, kind: "message", role: input.message.role, data: JSON.stringify(media.toRow(input.message)) });
     return cacheAppended({ ...base, kind: "message", message: input.message });
   }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { GatewayClient } from "../../src/protocol/client.ts";
 import { bootGateway, TOKEN, until, writeState } from "../e2e/helpers.ts";
 import { startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
+import { TINY_PNG } from "../fakes/mcp/tools.ts";
 
 const serverScript = join(import.meta.dir, "../fakes/mcp/stdio-server.ts");
 const alive = (pid: number) => {
@@ -36,8 +37,11 @@ describe("stdio MCP servers through the gateway", () => {
     // The scripted model: "call <tool> <json args>" calls that tool; a tool result comes back as "tool said: ...".
     llm = startFakeOpenAI({
       script: (request) => {
-        const last = request.body.messages.at(-1);
-        if (last.role === "tool") return { text: `tool said: ${last.content}` };
+        const messages = request.body.messages;
+        // A tool's images follow its tool message as a user message (chat completions take no images in a tool message).
+        const images = Array.isArray(messages.at(-1).content) ? messages.at(-1).content.filter((p: any) => p.type === "image_url").length : 0;
+        const last = images ? messages.at(-2) : messages.at(-1);
+        if (last.role === "tool") return { text: `tool said: ${last.content}${images ? ` (+${images} image)` : ""}` };
         const match = /call (\S+) ?(.*)$/.exec(String(last.content));
         if (match) return { toolCalls: [{ name: match[1]!, args: JSON.parse(match[2] || "{}") }] };
         return { text: "plain answer" };
@@ -100,8 +104,10 @@ describe("stdio MCP servers through the gateway", () => {
     expect(await chat('call fake__add {"a":2,"b":3}')).toBe('tool said: {"sum":5}');
   });
 
-  test("an image in the result is named to the model next to the text", async () => {
-    expect(await chat("call fake__picture")).toBe("tool said: here it is\n[image/png image returned by the tool]");
+  test("an image in the result reaches the model beside the text", async () => {
+    expect(await chat("call fake__picture")).toBe("tool said: here it is (+1 image)");
+    const sent = llm.requests.at(-1)!.body.messages.at(-1).content;
+    expect(sent).toContainEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${TINY_PNG}` } });
   });
 
   test("an isError result reads as a tool error", async () => {

@@ -1,4 +1,4 @@
-import type { LanguageModelV3FunctionTool, LanguageModelV3Message, LanguageModelV3Prompt } from "@ai-sdk/provider";
+import type { LanguageModelV3FunctionTool, LanguageModelV3Message, LanguageModelV3Prompt, LanguageModelV3ToolResultOutput } from "@ai-sdk/provider";
 import type { ChatMessage } from "../../agent/types.ts";
 import type { ToolSpec } from "../types.ts";
 
@@ -23,18 +23,30 @@ export function toModelPrompt(system: string, messages: ChatMessage[]): Language
       // An empty assistant turn is dropped: Anthropic rejects empty text blocks.
       if (content.length > 0) prompt.push({ role: "assistant", content });
     } else {
-      const part = {
-        type: "tool-result" as const,
-        toolCallId: m.toolCallId,
-        toolName: m.toolName,
-        output: m.isError ? { type: "error-text" as const, value: m.content } : { type: "text" as const, value: m.content },
-      };
+      const part = { type: "tool-result" as const, toolCallId: m.toolCallId, toolName: m.toolName, output: toolOutput(m) };
       const last = prompt[prompt.length - 1];
       if (last?.role === "tool") last.content.push(part);
       else prompt.push({ role: "tool", content: [part] });
     }
   }
   return prompt;
+}
+
+/**
+ * A tool result's output. Images go in the result itself as `image-data` parts, which each SDK provider writes in
+ * its documented form: Anthropic `tool_result` content `image` blocks (base64 source), OpenAI Responses
+ * `function_call_output` with `input_image` items, Gemini 3 `functionResponse.parts[].inlineData` (older Gemini
+ * models take no media in a function response; the SDK sends the `inlineData` beside it in the same user turn).
+ */
+function toolOutput(m: Extract<ChatMessage, { role: "tool" }>): LanguageModelV3ToolResultOutput {
+  const images = m.images ?? [];
+  if (images.length === 0) return m.isError ? { type: "error-text", value: m.content } : { type: "text", value: m.content };
+  // A `content` output has no error flag on these wire formats, so an error says so in its text.
+  const text = m.isError ? `Error: ${m.content}` : m.content;
+  return {
+    type: "content",
+    value: [...(text ? [{ type: "text" as const, text }] : []), ...images.map((i) => ({ type: "image-data" as const, data: i.data, mediaType: i.mediaType }))],
+  };
 }
 
 export function toModelTools(tools: ToolSpec[]): LanguageModelV3FunctionTool[] | undefined {

@@ -89,8 +89,11 @@ function messageJson(m: ChatMessage): string {
  * serialises only the messages after them. Messages are never changed in place (compaction makes new ones), so
  * object identity says "same message"; the whole prefix is compared, which is a pointer comparison a message.
  * Nothing is kept per message: a long session's context is already in memory once, as objects.
+ * `pending` holds tool images not yet written (see `toolImagesJson`): `json` stops before them.
  */
-const conversations = new WeakMap<ChatMessage, { items: ChatMessage[]; json: string }>();
+const conversations = new WeakMap<ChatMessage, { items: ChatMessage[]; json: string; pending: ToolImages[] }>();
+
+type ToolImages = Extract<ChatMessage, { role: "tool" }>;
 
 export function messagesJson(messages: readonly ChatMessage[]): string {
   if (messages.length === 0) return "";
@@ -107,13 +110,34 @@ export function messagesJson(messages: readonly ChatMessage[]): string {
     }
   }
   const parts: string[] = from > 0 && known!.json ? [known!.json] : [];
+  let pending: ToolImages[] = from > 0 ? known!.pending.slice() : [];
   for (let i = from; i < messages.length; i++) {
-    const part = messageJson(messages[i]!);
+    const m = messages[i]!;
+    if (m.role !== "tool" && pending.length > 0) {
+      parts.push(toolImagesJson(pending));
+      pending = [];
+    }
+    const part = messageJson(m);
     if (part) parts.push(part);
+    if (m.role === "tool" && m.images?.length) pending.push(m);
   }
   const json = parts.join(",");
-  conversations.set(first, { items: messages.slice(), json });
-  return json;
+  conversations.set(first, { items: messages.slice(), json, pending });
+  return pending.length > 0 ? (json ? `${json},${toolImagesJson(pending)}` : toolImagesJson(pending)) : json;
+}
+
+/**
+ * Chat completions cannot carry an image in a tool result: a `tool` message's content parts are text only
+ * (ChatCompletionRequestToolMessageContentPart). So the images of a step's tool results follow them as one user
+ * message, after the last tool message (tool messages must directly follow the assistant turn that called them).
+ */
+function toolImagesJson(results: ToolImages[]): string {
+  const content: unknown[] = [];
+  for (const r of results) {
+    content.push({ type: "text", text: `Image${r.images!.length > 1 ? "s" : ""} returned by tool ${r.toolName} (call ${r.toolCallId}):` });
+    for (const image of r.images!) content.push({ type: "image_url", image_url: { url: `data:${image.mediaType};base64,${image.data}` } });
+  }
+  return JSON.stringify({ role: "user", content });
 }
 
 interface PendingCall {
