@@ -40,6 +40,9 @@ export const rootCommand = defineCommand({
     channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
       rawCommand("channels", "status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
+    onboard: lazy({ name: "onboard", description: "Set up a model, the gateway, workspace, a chat app and the service (asks, or --non-interactive --accept-risk)" }, async () =>
+      rawCommand("onboard", "[--non-interactive --accept-risk] [--auth-choice <choice>] [--<provider>-api-key <key>] [--custom-base-url <url>] [--custom-model-id <id>] [--model <provider/model>] [--secret-input-mode plaintext|ref] [--gateway-port <n>] [--gateway-bind <mode>] [--gateway-token <t>] [--workspace <dir>] [--telegram-bot-token <t>] [--install-daemon] [--skip-health] [--force] [--json]", (args, io) => import("./onboard/index.ts").then((m) => m.runOnboard(args, io))),
+    ),
     migrate: lazy({ name: "migrate", description: "Import an OpenClaw state dir: migrate openclaw [--from <dir>] [--dry-run] [--yes]" }, async () =>
       rawCommand("migrate", "openclaw [--from <dir>] [--dry-run] [--yes]", (args, io) => import("./migrate.ts").then((m) => m.runMigrate(args, io))),
     ),

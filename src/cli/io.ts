@@ -1,3 +1,5 @@
+import { noPrompter, terminalPrompter, type Prompter } from "./prompt.ts";
+
 /** What a command may touch of the outside world; tests pass a captured one and run commands in-process. */
 export interface CliIo {
   out(text: string): void;
@@ -7,13 +9,19 @@ export interface CliIo {
   /** Global flags, taken off argv before the command runs: `--profile <name>`, `--dev`. */
   profile?: string;
   dev?: boolean;
+  /** Asks questions on a terminal; absent (tests, pipes) means nothing may be asked. */
+  prompter?: Prompter;
 }
+
+/** The io's prompter, or one that may not ask. */
+export const prompterOf = (io: CliIo): Prompter => io.prompter ?? noPrompter;
 
 export const processIo: CliIo = {
   out: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   env: process.env,
   cwd: process.cwd(),
+  prompter: terminalPrompter(),
 };
 
 /** An io that records what a command prints, for tests. */

@@ -79,11 +79,12 @@ export async function runSessions(action: Action, args: { key?: string; json?: b
 
 function withStore(io: CliIo, use: (store: SessionStore) => number): number {
   const { paths } = cliContext(io);
-  const db = openStateDatabase(join(paths.stateDir, "state.db"));
+  const store = createSessionStore({ db: openStateDatabase(join(paths.stateDir, "state.db")) });
   try {
-    return use(createSessionStore({ db }));
+    return use(store);
   } finally {
-    db.close();
+    // store.close() commits the pending group commit first (db.close() alone dropped a local reset or delete).
+    store.close();
   }
 }
 
@@ -114,7 +115,20 @@ export const sessionsCommand = defineCommand({
     list: sub("list", "List sessions", { json: { type: "boolean" }, limit: { type: "string" } }),
     show: sub("show", "Show a session's transcript", { ...keyArg, json: { type: "boolean" } }),
     reset: sub("reset", "Start a new transcript for a session", keyArg),
-    delete: sub("delete", "Delete a session and its transcript", keyArg),
+    delete: defineCommand({
+      meta: { name: "delete", description: "Delete sessions and their transcripts: delete <key...> [--yes] [--dry-run] [--json]" },
+      args: {
+        ...keyArg,
+        yes: { type: "boolean", description: "Do not ask (needed when there is no terminal)" },
+        "dry-run": { type: "boolean", description: "Show what would be deleted" },
+        json: { type: "boolean" },
+      },
+      async run({ args: a }) {
+        const { runSessionsDelete } = await import("./sessions-delete.ts");
+        const keys = (a._ as string[]).length > 0 ? (a._ as string[]) : [a.key as string];
+        process.exitCode = await runSessionsDelete(keys, { yes: a.yes as boolean, dryRun: a["dry-run"] as boolean, json: a.json as boolean }, currentIo());
+      },
+    }),
     export: sub("export", "Write OpenClaw's JSONL transcript", { ...keyArg, out: { type: "string", description: "File to write (default stdout)" } }),
   },
 });

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError } from "./errors.ts";
 import type { Config } from "./schema.ts";
@@ -15,9 +15,9 @@ export interface WriteResult {
  * rename) with mode 0600, so `${VAR}` references stay references. `text` (the user's own JSON5, as the Control UI
  * sends it) is written as is; otherwise the config is written as JSON and, when the old file was JSON5 whose
  * comments would be lost, the old file is kept as `<path>.bak`. Throws `ConfigError` and leaves the file untouched
- * when the config is invalid.
+ * when the config is invalid. `exclusive` writes only when no file exists (atomically: never replaces one).
  */
-export function writeConfig(path: string, config: Record<string, unknown>, options: LoadOptions & { text?: string } = {}): WriteResult {
+export function writeConfig(path: string, config: Record<string, unknown>, options: LoadOptions & { text?: string; exclusive?: boolean } = {}): WriteResult {
   const { config: valid } = resolveConfig(config, path, options);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let backupPath: string | undefined;
@@ -29,7 +29,17 @@ export function writeConfig(path: string, config: Record<string, unknown>, optio
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(tmp, options.text ?? `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  if (options.exclusive) {
+    // Only if no file is there (a link fails with EEXIST), so a config written meanwhile is never replaced.
+    try {
+      linkSync(tmp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new ConfigError("io", `${path} appeared while this was being written; it was left as it is. Run again to update it.`);
+      throw error;
+    } finally {
+      unlinkSync(tmp);
+    }
+  } else renameSync(tmp, path);
   return { config: valid, backupPath };
 }
 
