@@ -75,7 +75,7 @@ export async function runDoctor(args: { json?: boolean }, io: CliIo): Promise<nu
 
   const { checkVec } = await import("../memory/sqlite-vec.ts");
   const vec = checkVec();
-  add(vec.ok ? "ok" : "warn", vec.ok ? `sqlite-vec ${vec.version} loads (vector memory search available).` : `sqlite-vec does not load (${vec.error}); memory search falls back to keywords.`);
+  add(vec.ok ? "ok" : "warn", vec.ok ? `sqlite-vec ${vec.version} loads.` : `sqlite-vec does not load (${vec.error}).`);
 
   const { execReport } = await import("../tools/exec/report.ts");
   const exec = execReport(loaded?.config ?? {});

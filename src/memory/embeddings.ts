@@ -5,12 +5,40 @@ import type { MemorySettings } from "./settings.ts";
 export interface Embedder {
   /** Provider and model, e.g. `openai/text-embedding-3-small`: the cache key and the index's vector identity. */
   id: string;
-  embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** `retry` bounds the retries of a rate-limited (429) or failing (5xx, network) request; default `INDEX_RETRY`. */
+  embed(texts: string[], signal?: AbortSignal, retry?: RetryPolicy): Promise<Float32Array[]>;
 }
 
 export class EmbeddingError extends Error {
   override readonly name = "EmbeddingError";
+  /** How long the provider asked us to wait (Retry-After) when it was longer than the retry policy waits. */
+  retryAfterMs?: number;
 }
+
+/**
+ * Retries of one request: at most `attempts` tries; between them the provider's Retry-After (or retry-after-ms)
+ * when it sent one, else `baseDelayMs · 2^n` with jitter (half to all of it). A wait longer than `maxDelayMs` is
+ * not made: the request fails at once, carrying `retryAfterMs` so the next pass waits that long.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+/** Indexing runs in the background: up to 4 tries, about 1 + 2 + 4 s between them, Retry-After up to 60 s. */
+export const INDEX_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 };
+/** A search's query embedding is awaited by the agent: one retry, within 2 s, then keyword results. */
+export const QUERY_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 250, maxDelayMs: 2000 };
+
+/** Waits `ms` (tests record instead); rejects when `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Which embedder `memory.search` names, or why there is none (keyword-only). */
 export type EmbedderChoice = { embedder: Embedder } | { embedder: undefined; reason: string };
@@ -36,10 +64,10 @@ const firstKey = (k: string | string[] | undefined) => (Array.isArray(k) ? k[0] 
  * `models.providers.<id>` entry, or `none`. Unset: OpenAI when a key is there, else keyword-only.
  * `remote.{baseUrl, apiKey, headers}` override the provider's own for every choice.
  */
-export function chooseEmbedder(settings: MemorySettings, config: Config, env: Record<string, string | undefined>, fetcher: typeof fetch = fetch): EmbedderChoice {
+export function chooseEmbedder(settings: MemorySettings, config: Config, env: Record<string, string | undefined>, fetcher: typeof fetch = fetch, sleep: Sleep = realSleep): EmbedderChoice {
   const endpoint = resolveEndpoint(settings, config, env);
   if ("reason" in endpoint) return { embedder: undefined, reason: endpoint.reason };
-  return { embedder: createEmbedder(endpoint, settings.outputDimensionality, fetcher) };
+  return { embedder: createEmbedder(endpoint, settings.outputDimensionality, fetcher, sleep) };
 }
 
 function resolveEndpoint(settings: MemorySettings, config: Config, env: Record<string, string | undefined>): Endpoint | { reason: string } {
@@ -88,9 +116,30 @@ function resolveEndpoint(settings: MemorySettings, config: Config, env: Record<s
 
 const ollamaV1 = (base: string) => `${base.replace(/\/+$/, "").replace(/\/v1$/, "").replace(/\/api$/, "")}/v1`;
 
-function createEmbedder(ep: Endpoint, dimensions: number | undefined, fetcher: typeof fetch): Embedder {
+function createEmbedder(ep: Endpoint, dimensions: number | undefined, fetcher: typeof fetch, sleep: Sleep): Embedder {
   const base = ep.baseUrl.replace(/\/+$/, "");
-  const call = async (texts: string[], signal?: AbortSignal): Promise<Float32Array[]> => {
+  const call = async (texts: string[], signal: AbortSignal | undefined, policy: RetryPolicy): Promise<Float32Array[]> => {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await request(texts, signal);
+      if (!("retry" in outcome)) return outcome.vectors;
+      const { error, retryAfterMs } = outcome.retry;
+      const wait = retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      if (retryAfterMs !== undefined && retryAfterMs > policy.maxDelayMs) {
+        error.message += ` (it asks to retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
+        error.retryAfterMs = retryAfterMs;
+        throw error;
+      }
+      if (attempt >= policy.attempts || signal?.aborted) {
+        if (attempt > 1) error.message += ` (after ${attempt} attempts)`;
+        throw error;
+      }
+      await sleep(Math.min(wait, policy.maxDelayMs), signal).catch(() => {
+        throw error;
+      });
+    }
+  };
+  /** One HTTP request: the vectors, a retryable failure (429, 408, 5xx, network) with its Retry-After, or a throw. */
+  const request = async (texts: string[], signal?: AbortSignal): Promise<{ vectors: Float32Array[] } | { retry: { error: EmbeddingError; retryAfterMs?: number } }> => {
     const gemini = ep.wire === "gemini";
     const model = ep.model.replace(/^models\//, "");
     const url = gemini ? `${base}/models/${model}:batchEmbedContents` : `${base}/embeddings`;
@@ -103,10 +152,16 @@ function createEmbedder(ep: Endpoint, dimensions: number | undefined, fetcher: t
     try {
       res = await fetcher(url, { method: "POST", headers, body: JSON.stringify(body), signal: signal ?? AbortSignal.timeout(60_000) });
     } catch (cause) {
-      throw new EmbeddingError(`embedding request to ${url} failed: ${(cause as Error).message}`, { cause });
+      const error = new EmbeddingError(`embedding request to ${url} failed: ${(cause as Error).message}`, { cause });
+      if (signal?.aborted) throw error;
+      return { retry: { error } };
     }
     const text = await res.text();
-    if (!res.ok) throw new EmbeddingError(`embedding provider ${ep.provider} answered HTTP ${res.status} at ${url}: ${text.slice(0, 200)}`);
+    if (!res.ok) {
+      const error = new EmbeddingError(`embedding provider ${ep.provider} answered HTTP ${res.status} at ${url}: ${text.slice(0, 200)}`);
+      if (!RETRYABLE.has(res.status)) throw error;
+      return { retry: { error, retryAfterMs: retryAfter(res.headers) } };
+    }
     let json: any;
     try {
       json = JSON.parse(text);
@@ -117,16 +172,27 @@ function createEmbedder(ep: Endpoint, dimensions: number | undefined, fetcher: t
     if (vectors.length !== texts.length || !vectors.every((v) => Array.isArray(v) && v.length > 0)) {
       throw new EmbeddingError(`embedding provider ${ep.provider} returned ${vectors.length} vectors for ${texts.length} texts`);
     }
-    return vectors.map((v) => normalise(Float32Array.from(v as number[])));
+    return { vectors: vectors.map((v) => normalise(Float32Array.from(v as number[]))) };
   };
   return {
     id: `${ep.provider}/${ep.model}${dimensions ? `@${dimensions}` : ""}`,
-    async embed(texts, signal) {
+    async embed(texts, signal, retry = INDEX_RETRY) {
       const out: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i += BATCH) out.push(...(await call(texts.slice(i, i + BATCH), signal)));
+      for (let i = 0; i < texts.length; i += BATCH) out.push(...(await call(texts.slice(i, i + BATCH), signal, retry)));
       return out;
     },
   };
+}
+
+/** `retry-after-ms` (OpenAI) or `Retry-After` in seconds or as an HTTP date, in ms; undefined when absent or unreadable. */
+export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const ms = Number(headers.get("retry-after-ms") ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Unit length, so cosine similarity is a dot product and vectors of any provider compare alike. */

@@ -25,7 +25,6 @@ export function syncText(store: MemoryStore, files: readonly MemoryFile[], setti
   const report: SyncReport = { files: files.length, indexed: 0, removed: 0, unchanged: 0 };
   const chunkIds = db.query<{ id: number }, [string]>("SELECT id FROM memory_chunks WHERE path = ?");
   const deleteChunks = db.query<unknown, [string]>("DELETE FROM memory_chunks WHERE path = ?");
-  const deleteVec = store.hasVectorTable() ? db.query<unknown, [number]>("DELETE FROM memory_vec WHERE rowid = ?") : undefined;
   const insertChunk = db.query<unknown, [string, number, number, string, string, string]>("INSERT INTO memory_chunks (path, start_line, end_line, heading, text, hash) VALUES (?, ?, ?, ?, ?, ?)");
   const upsertFile = db.query<unknown, [string, string, string, string, number, number, string | null, number]>(
     "INSERT INTO memory_files (path, absolute, source, hash, mtime_ms, size, day, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET absolute = excluded.absolute, source = excluded.source, hash = excluded.hash, mtime_ms = excluded.mtime_ms, size = excluded.size, day = excluded.day, indexed_at = excluded.indexed_at",
@@ -33,7 +32,7 @@ export function syncText(store: MemoryStore, files: readonly MemoryFile[], setti
   const touchFile = db.query<unknown, [number, number, string]>("UPDATE memory_files SET mtime_ms = ?, size = ? WHERE path = ?");
   const dropFile = db.query<unknown, [string]>("DELETE FROM memory_files WHERE path = ?");
   const removeChunks = (path: string) => {
-    if (deleteVec) for (const { id } of chunkIds.all(path)) deleteVec.run(id);
+    for (const { id } of chunkIds.all(path)) store.vectors.remove(id);
     deleteChunks.run(path);
   };
 
@@ -43,7 +42,7 @@ export function syncText(store: MemoryStore, files: readonly MemoryFile[], setti
   const commit = () => {
     const work = batch;
     batch = [];
-    if (work.length) db.transaction(() => work.forEach((w) => w()))();
+    if (work.length) store.write(() => work.forEach((w) => w()));
   };
   for (const file of files) {
     seen.add(file.path);
@@ -105,14 +104,14 @@ export interface EmbedProgress {
  */
 export async function embedPending(store: MemoryStore, embedder: Embedder, settings: MemorySettings, options: { signal?: AbortSignal; onProgress?: (p: EmbedProgress) => void; now?: () => number } = {}): Promise<number> {
   const { db } = store;
-  if (!store.vec.ok) return 0;
+  if (!store.vectorsEnabled) return 0;
   if (store.meta("embedder") !== embedder.id) {
-    db.transaction(() => {
-      db.exec("DROP TABLE IF EXISTS memory_vec");
+    store.write(() => {
+      store.vectors.clear();
       db.exec("UPDATE memory_chunks SET has_vector = 0");
       store.setMeta("embedder", embedder.id);
       store.setMeta("vector_dims", "0");
-    })();
+    });
   }
   const pendingCount = () => db.query<{ n: number }, []>("SELECT count(*) AS n FROM memory_chunks WHERE has_vector = 0").get()!.n;
   const total = pendingCount();
@@ -139,9 +138,8 @@ export async function embedPending(store: MemoryStore, embedder: Embedder, setti
       embedded += missing.size;
     }
     const dims = vectors.values().next().value!.length;
-    store.ensureVectorTable(dims);
-    const insertVec = db.query("INSERT OR REPLACE INTO memory_vec (rowid, embedding) VALUES (?, ?)");
-    db.transaction(() => {
+    store.ensureVectorDims(dims);
+    store.write(() => {
       const at = (options.now ?? Date.now)();
       if (settings.cacheEnabled) for (const hash of missing.keys()) putCache.run(embedder.id, hash, dims, bytes(vectors.get(hash)!), at);
       for (const r of rows) {
@@ -149,10 +147,10 @@ export async function embedPending(store: MemoryStore, embedder: Embedder, setti
         if (current.get(r.id)?.hash !== r.hash) continue;
         const v = vectors.get(r.hash)!;
         if (v.length !== dims) throw new Error(`the embedder returned vectors of ${v.length} and ${dims} dimensions`);
-        insertVec.run(BigInt(r.id), bytes(v));
+        store.vectors.put(r.id, v);
         mark.run(r.id);
       }
-    })();
+    });
     done += rows.length;
     options.onProgress?.({ done, total });
   }

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import type { Config } from "../config/schema.ts";
-import { chooseEmbedder, type Embedder } from "./embeddings.ts";
+import { chooseEmbedder, EmbeddingError, QUERY_RETRY, type Embedder, type Sleep } from "./embeddings.ts";
 import { isMemoryPath, listMemoryFiles, readMemoryFile } from "./files.ts";
 import { embedPending, syncText, type EmbedProgress, type SyncReport } from "./indexer.ts";
 import { searchIndex, type MemoryHit } from "./search.ts";
@@ -19,6 +19,8 @@ export interface MemoryIndexOptions {
   /** Embed new chunks after each sync (default true); `memory status` turns it off so it never calls the provider. */
   embed?: boolean;
   fetch?: typeof fetch;
+  /** The wait between retries of the embedding provider (tests record it instead of waiting). */
+  sleep?: Sleep;
   /** An embedder to use instead of the one `memory.search.provider` names (benchmarks, embedders). */
   embedder?: Embedder;
   now?: () => number;
@@ -49,8 +51,19 @@ export interface MemoryStatus {
   lastSyncAt?: number;
 }
 
+export interface MemoryFileEntry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  chunks: number;
+  versions: number;
+  deleted: boolean;
+}
+
 /** How long a search waits for embeddings still being made before answering with what is there. */
 const EMBED_WAIT_MS = 3000;
+/** How long after a failed embedding pass a search may start another. */
+const SEARCH_RETRY_MS = 30_000;
 
 /**
  * One agent's memory: the index database, kept in step with the Markdown files (on open, on each search when
@@ -61,9 +74,9 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
   const { settings, workspace } = options;
   const now = options.now ?? Date.now;
   const store: MemoryStore = openMemoryStore(settings.storePath, { vector: settings.vectorEnabled });
-  const choice = options.embedder ? { embedder: options.embedder } : chooseEmbedder(settings, options.config, options.env, options.fetch);
-  const embedder: Embedder | undefined = store.vec.ok ? choice.embedder : undefined;
-  const reason = !choice.embedder ? choice.reason : !store.vec.ok ? `vectors unavailable (${store.vec.error}); keyword search only` : undefined;
+  const choice = options.embedder ? { embedder: options.embedder } : chooseEmbedder(settings, options.config, options.env, options.fetch, options.sleep);
+  const embedder: Embedder | undefined = store.vectorsEnabled ? choice.embedder : undefined;
+  const reason = !choice.embedder ? choice.reason : !store.vectorsEnabled ? "vector search is off (memory.search.store.vector.enabled: false); keyword search only" : undefined;
   const bases = [workspace, ...settings.extraPaths.map((e) => e.path)];
   let dirty = true;
   let embedding: Promise<void> | undefined;
@@ -76,12 +89,19 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
     lastWarned = message;
   };
 
-  const startEmbedding = () => {
+  // After a failed pass, searches start no new one for SEARCH_RETRY_MS (each would retry the provider again), and
+  // no pass starts before a Retry-After the provider asked for that was longer than the retries wait.
+  let failedAt = 0;
+  let notBefore = 0;
+  const startEmbedding = (trigger: "sync" | "search" = "sync") => {
     if (!embedder || embedding || options.embed === false) return embedding;
+    if (now() < notBefore || (trigger === "search" && lastError && now() - failedAt < SEARCH_RETRY_MS)) return undefined;
     embedding = embedPending(store, embedder, settings, { onProgress: (p) => void (progress = p), now })
       .then(() => void (lastError = undefined))
       .catch((error: Error) => {
         lastError = error.message;
+        failedAt = now();
+        if (error instanceof EmbeddingError && error.retryAfterMs) notBefore = now() + error.retryAfterMs;
         warnOnce(`embedding failed, keyword search still works: ${error.message}`);
       })
       .finally(() => void (embedding = undefined));
@@ -109,7 +129,7 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
 
   const stopWatch = options.watch && settings.watch ? watchMemory(workspace, settings.extraPaths, settings.watchDebounceMs, () => void sync().catch((e: Error) => warnOnce(`re-index failed: ${e.message}`))) : undefined;
 
-  const vectorsReady = () => Boolean(embedder) && store.meta("embedder") === embedder!.id && store.hasVectorTable();
+  const vectorsReady = () => Boolean(embedder) && store.meta("embedder") === embedder!.id && store.vectorDims() > 0;
 
   return {
     store,
@@ -122,13 +142,13 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
     },
     async search(query: string, opts: { maxResults?: number; minScore?: number; signal?: AbortSignal } = {}): Promise<SearchResponse> {
       if (dirty || !settings.watch || !options.watch) await sync();
-      const pending = startEmbedding();
+      const pending = startEmbedding("search");
       if (pending) await Promise.race([pending, Bun.sleep(EMBED_WAIT_MS)]);
       let queryVector: Float32Array | undefined;
       let warning: string | undefined;
       if (embedder && vectorsReady()) {
         try {
-          [queryVector] = await embedder.embed([query], opts.signal ?? AbortSignal.timeout(10_000));
+          [queryVector] = await embedder.embed([query], opts.signal ?? AbortSignal.timeout(10_000), QUERY_RETRY);
         } catch (error) {
           warning = `embedding provider failed (${(error as Error).message}); these are keyword results only`;
           warnOnce(warning);
@@ -167,7 +187,7 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
         provider: embedder?.id,
         mode: embedder ? "hybrid" : "keyword",
         ...(reason ? { reason } : {}),
-        vectorStore: store.vec.ok ? "sqlite-vec" : `off (${store.vec.error})`,
+        vectorStore: store.vectorsEnabled ? "sqlite (float32) + in-process binary index, exact cosine rescore" : "off (memory.search.store.vector.enabled: false)",
         ...(embedder ? { embedding: { ...progress, running: Boolean(embedding), ...(lastError ? { lastError } : {}) } } : {}),
         cacheEntries: count("SELECT count(*) AS n FROM memory_embedding_cache"),
         extraPaths: settings.extraPaths.map((e) => e.path),
@@ -176,6 +196,21 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
       };
     },
     history: (path: string): VersionEntry[] => fileHistory(store, path),
+    /** The indexed notes, and notes that are gone but have versions (`deleted`, restorable), by path. */
+    async files(): Promise<MemoryFileEntry[]> {
+      if (dirty || !settings.watch || !options.watch) await sync();
+      return store.db
+        .query<Omit<MemoryFileEntry, "deleted"> & { deleted: number }, []>(
+          `SELECT path, size, mtime_ms AS mtimeMs, (SELECT count(*) FROM memory_chunks c WHERE c.path = f.path) AS chunks,
+             (SELECT max(version) FROM memory_versions v WHERE v.path = f.path) AS versions, 0 AS deleted FROM memory_files f
+           UNION ALL
+           SELECT path, 0, max(created_at), 0, max(version), 1 FROM memory_versions
+             WHERE path NOT IN (SELECT path FROM memory_files) GROUP BY path
+           ORDER BY path`,
+        )
+        .all()
+        .map((r) => ({ ...r, versions: r.versions ?? 0, deleted: Boolean(r.deleted) }));
+    },
     /** Writes version `version` back to the file (kept as a new version itself) and re-indexes. */
     async restore(path: string, version: number) {
       const absolute = isMemoryPath(workspace, settings.extraPaths, path);

@@ -1,6 +1,5 @@
 import type { MemorySettings } from "./settings.ts";
 import type { MemoryStore } from "./store.ts";
-import { bytes } from "./indexer.ts";
 
 export interface MemoryHit {
   path: string;
@@ -37,7 +36,7 @@ export function ftsQuery(query: string): string | undefined {
 }
 
 /**
- * OpenClaw's hybrid ranking: BM25 and vector candidates (each `maxResults × candidateMultiplier`, at most 200),
+ * OpenClaw's hybrid ranking: BM25 and vector candidates (vectors.ts: binary prefilter, exact cosine rescore) (each `maxResults × candidateMultiplier`, at most 200),
  * merged as `vectorWeight·cosine + textWeight·bm25` (BM25 scaled so the best keyword match is 1; keyword-only: that alone), times a recency decay
  * for dated daily notes (`halfLifeDays`; evergreen files exempt), then the `minScore` cut and MMR reordering
  * (λ·score − (1−λ)·max Jaccard overlap with what is already picked) down to `maxResults`. When nothing reaches
@@ -60,8 +59,7 @@ export function searchIndex(store: MemoryStore, query: string, settings: MemoryS
   }
   const vectorMode = Boolean(options.queryVector) && settings.hybridEnabled;
   if (options.queryVector && vectorMode) {
-    const rows = db.query<{ id: number; distance: number }, [Uint8Array, number]>("SELECT rowid AS id, distance FROM memory_vec WHERE embedding MATCH ? AND k = ?").all(bytes(options.queryVector), pool);
-    for (const r of rows) get(r.id).vector = Math.max(0, 1 - r.distance);
+    for (const r of store.vectors.nearest(options.queryVector, pool)) get(r.id).vector = Math.max(0, r.similarity);
   }
   if (candidates.size === 0) return [];
 

@@ -52,7 +52,7 @@ export const MEMORY_DEFAULTS = {
 
 /**
  * Resolves `memory.search` for an agent. The index lives in its own file, `<stateDir>/memory/<agentId>.sqlite`
- * (`store.path` moves it; `{agentId}` is replaced): it is derived, rebuildable and large, and loads sqlite-vec.
+ * (`store.path` moves it; `{agentId}` is replaced): it is derived, rebuildable and large.
  */
 export function memorySettings(config: Config, options: { agentId: string; workspace: string; stateDir: string }): MemorySettings {
   const s = config.memory?.search ?? {};

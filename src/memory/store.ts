@@ -1,9 +1,10 @@
 import type { Database } from "bun:sqlite";
 import { migrateOwner, openStateDatabase } from "../storage/state-db.ts";
 import { loadVec } from "./sqlite-vec.ts";
+import { VectorStore } from "./vectors.ts";
 
 /** The memory index's tables, owner "memory" (append steps, never edit them). */
-const MIGRATIONS = [
+export const MEMORY_MIGRATIONS = [
   `CREATE TABLE memory_files (
      path TEXT PRIMARY KEY, absolute TEXT NOT NULL, source TEXT NOT NULL, hash TEXT NOT NULL,
      mtime_ms INTEGER NOT NULL, size INTEGER NOT NULL, day TEXT, indexed_at INTEGER NOT NULL);
@@ -24,53 +25,78 @@ const MIGRATIONS = [
    CREATE TABLE memory_versions (
      id INTEGER PRIMARY KEY, path TEXT NOT NULL, version INTEGER NOT NULL, hash TEXT NOT NULL, content TEXT NOT NULL,
      created_at INTEGER NOT NULL, reason TEXT NOT NULL, UNIQUE (path, version));`,
+  // Vectors leave the sqlite-vec vec0 table (brute force over floats was 134-200 ms per search at 100k × 1536) for
+  // plain tables searched through an in-process binary index (vectors.ts). Every chunk is re-embedded, from the
+  // embedding cache when it is on. The bits are a table of their own so loading them never reads the floats.
+  `CREATE TABLE memory_vectors (id INTEGER PRIMARY KEY, vector BLOB NOT NULL);
+   CREATE TABLE memory_vector_bits (id INTEGER PRIMARY KEY, bits BLOB NOT NULL);
+   UPDATE memory_chunks SET has_vector = 0;
+   DELETE FROM memory_meta WHERE key IN ('embedder', 'vector_dims');`,
 ];
 
 export interface MemoryStore {
   db: Database;
-  /** Whether sqlite-vec loaded (else vectors are off and search is keyword-only). */
-  vec: { ok: true } | { ok: false; error: string };
+  /** Whether vectors are kept (`memory.search.store.vector.enabled`); else search is keyword-only. */
+  vectorsEnabled: boolean;
+  vectors: VectorStore;
   meta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
-  /** Makes the vector table for `dims` (dropping one of another size and marking every chunk unembedded). */
-  ensureVectorTable(dims: number): void;
-  hasVectorTable(): boolean;
+  /** Runs `fn` in one transaction; the vector writes in it reach the in-memory index only if it commits. */
+  write<T>(fn: () => T): T;
+  /** Prepares for vectors of `dims` (dropping those of another size and marking every chunk unembedded). */
+  ensureVectorDims(dims: number): void;
+  vectorDims(): number;
   close(): void;
 }
 
 /** Opens (creating) the index database at `path` through the one state-db opener, with the "memory" migrations. */
 export function openMemoryStore(path: string, options: { vector?: boolean } = {}): MemoryStore {
   const db = openStateDatabase(path);
-  migrateOwner(db, "memory", MIGRATIONS);
-  let vec: MemoryStore["vec"] = { ok: false, error: "vector search is off (memory.search.store.vector.enabled: false)" };
-  if (options.vector !== false) {
-    try {
-      loadVec(db);
-      vec = { ok: true };
-    } catch (error) {
-      vec = { ok: false, error: (error as Error).message };
-    }
-  }
+  migrateOwner(db, "memory", MEMORY_MIGRATIONS);
+  dropLegacyVec0(db);
   const getMeta = db.query<{ value: string }, [string]>("SELECT value FROM memory_meta WHERE key = ?");
   const putMeta = db.query<unknown, [string, string]>("INSERT INTO memory_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   const meta = (key: string) => getMeta.get(key)?.value;
-  const hasVectorTable = () => db.query("SELECT 1 FROM sqlite_master WHERE name = 'memory_vec'").get() !== null;
+  const vectors = new VectorStore(db);
+  const write = <T>(fn: () => T): T => {
+    let result: T;
+    try {
+      result = db.transaction(fn)();
+    } catch (error) {
+      vectors.rolledBack();
+      throw error;
+    }
+    vectors.committed();
+    return result;
+  };
+  const vectorDims = () => Number(meta("vector_dims") ?? 0);
   return {
     db,
-    vec,
+    vectorsEnabled: options.vector !== false,
+    vectors,
     meta,
     setMeta: (key, value) => void putMeta.run(key, value),
-    hasVectorTable,
-    ensureVectorTable(dims) {
-      if (!vec.ok) return;
-      if (hasVectorTable() && meta("vector_dims") === String(dims)) return;
-      db.transaction(() => {
-        db.exec("DROP TABLE IF EXISTS memory_vec");
-        db.exec(`CREATE VIRTUAL TABLE memory_vec USING vec0(embedding float[${dims}] distance_metric=cosine)`);
+    write,
+    vectorDims,
+    ensureVectorDims(dims) {
+      if (vectorDims() === dims) return;
+      write(() => {
+        vectors.clear();
         db.exec("UPDATE memory_chunks SET has_vector = 0");
         putMeta.run("vector_dims", String(dims));
-      })();
+      });
     },
     close: () => db.close(),
   };
+}
+
+/** An index made before migration 2 has a vec0 table; dropping it needs sqlite-vec, so it is loaded only then. */
+function dropLegacyVec0(db: Database): void {
+  if (db.query("SELECT 1 FROM sqlite_master WHERE name = 'memory_vec'").get() === null) return;
+  try {
+    loadVec(db);
+    db.exec("DROP TABLE memory_vec");
+  } catch {
+    // Without sqlite-vec the old table stays, unused; nothing reads it.
+  }
 }

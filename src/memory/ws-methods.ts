@@ -16,7 +16,7 @@ export interface MemoryMethodDeps {
 
 /**
  * The Control UI's memory methods: `memory.status`, `memory.search {query, maxResults?, minScore?}`, `memory.get
- * {path, from?, lines?}`, `memory.history {path}` (read scope) and `memory.restore {path, version}` (admin), each with
+ * {path, from?, lines?}`, `memory.files` (the notes, and deleted ones with versions), `memory.history {path}` (read scope) and `memory.restore {path, version}` (admin), each with
  * an optional `agentId`. They open the agent's index on first call, not at start-up.
  */
 export function registerMemoryMethods(methods: MethodRegistry, deps: MemoryMethodDeps): void {
@@ -36,6 +36,7 @@ export function registerMemoryMethods(methods: MethodRegistry, deps: MemoryMetho
   methods.register("memory.status", { scope: "operator.read", params: z.object(agent).optional(), handler: async (p) => (await open(p?.agentId)).status() });
   methods.register("memory.search", { scope: "operator.read", params: SearchParams, handler: async (p) => (await open(p.agentId)).search(p.query, p) });
   methods.register("memory.get", { scope: "operator.read", params: GetParams, handler: async (p) => { const index = await open(p.agentId); return safe(() => index.get(p.path, p)); } });
+  methods.register("memory.files", { scope: "operator.read", params: z.object(agent).optional(), handler: async (p) => ({ files: await (await open(p?.agentId)).files() }) });
   methods.register("memory.history", { scope: "operator.read", params: PathParams, handler: async (p) => ({ path: p.path, versions: (await open(p.agentId)).history(p.path) }) });
   methods.register("memory.restore", { scope: "operator.admin", params: RestoreParams, handler: async (p) => { const index = await open(p.agentId); return safe(() => index.restore(p.path, p.version)); } });
 }

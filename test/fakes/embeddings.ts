@@ -32,6 +32,10 @@ export interface FakeEmbeddings {
   requests: { model: string; input: string[] }[];
   /** While true every request gets HTTP 503. */
   down: boolean;
+  /** Answers to give before any other, in order (e.g. `{ status: 429, headers: { "retry-after": "2" } }`). */
+  failures: { status: number; headers?: Record<string, string> }[];
+  /** Every request received, failed or not. */
+  attempts: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +45,8 @@ export function startFakeEmbeddings(options: { dims?: number; apiKey?: string; r
     url: "",
     requests: [],
     down: false,
+    failures: [],
+    attempts: 0,
     stop: async () => void (await server.stop(true)),
   };
   const server = Bun.serve({
@@ -50,6 +56,9 @@ export function startFakeEmbeddings(options: { dims?: number; apiKey?: string; r
       const url = new URL(req.url);
       if (req.method !== "POST" || url.pathname !== "/v1/embeddings") return Response.json({ error: { message: `no route ${url.pathname}` } }, { status: 404 });
       if (options.apiKey && req.headers.get("authorization") !== `Bearer ${options.apiKey}`) return Response.json({ error: { message: "invalid api key" } }, { status: 401 });
+      fake.attempts++;
+      const failure = fake.failures.shift();
+      if (failure) return Response.json({ error: { message: `fake embeddings: HTTP ${failure.status} on purpose` } }, { status: failure.status, headers: failure.headers });
       if (fake.down) return Response.json({ error: { message: "fake embeddings: down on purpose" } }, { status: 503 });
       const body = (await req.json()) as { model: string; input: string | string[] };
       const input = typeof body.input === "string" ? [body.input] : body.input;

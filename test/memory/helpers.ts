@@ -20,7 +20,8 @@ export function memoryFixture() {
   const indexes: MemoryIndex[] = [];
   const open = (config: Config = {}, extra: Partial<Parameters<typeof openMemoryIndex>[0]> = {}) => {
     const settings = memorySettings(config, { agentId: "main", workspace, stateDir });
-    const index = openMemoryIndex({ settings, workspace, config, env: {}, ...extra });
+    // Retries of the embedding provider do not wait in tests (a test that checks the waits passes its own sleep).
+    const index = openMemoryIndex({ settings, workspace, config, env: {}, sleep: async () => {}, ...extra });
     indexes.push(index);
     return index;
   };

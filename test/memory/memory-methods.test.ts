@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectGateway, GatewayClientError } from "../../src/protocol/client.ts";
 import { startTestGateway, TOKEN, type TestGateway } from "../gateway/helpers.ts";
@@ -42,4 +42,22 @@ test("memory methods answer UNAVAILABLE when memory is disabled", async () => {
   const error = (await client.request("memory.search", { query: "dentist" }).catch((e) => e)) as GatewayClientError;
   expect(error.code).toBe("UNAVAILABLE");
   expect(error.message).toContain("memory.search.enabled is false");
+});
+
+test("memory.files lists the notes with chunks and versions, and a deleted note that can be restored", async () => {
+  const { client, workspace } = await setup();
+  writeFileSync(join(workspace, "MEMORY.md"), "# Me\nLikes tea.\n");
+  const first = await client.request<{ files: { path: string; chunks: number; versions: number; deleted: boolean }[] }>("memory.files");
+  expect(first.files).toEqual([
+    expect.objectContaining({ path: "MEMORY.md", chunks: 1, versions: 1, deleted: false }),
+    expect.objectContaining({ path: "memory/2026-11-30.md", chunks: 1, versions: 1, deleted: false }),
+  ]);
+  rmSync(join(workspace, "MEMORY.md"));
+  // The gateway's watcher sees the deletion after its debounce.
+  let files: { path: string; versions: number; deleted: boolean }[] = [];
+  for (let i = 0; i < 80 && !files[0]?.deleted; i++) {
+    await Bun.sleep(50);
+    files = (await client.request<{ files: typeof files }>("memory.files")).files;
+  }
+  expect(files[0]).toMatchObject({ path: "MEMORY.md", versions: 2, deleted: true });
 });

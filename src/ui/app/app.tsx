@@ -4,6 +4,7 @@ import { ChatPage } from "./pages/chat.tsx";
 import { ConfigPage } from "./pages/config.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { LogsPage } from "./pages/logs.tsx";
+import { MemoryPage } from "./pages/memory.tsx";
 import { PairingPage } from "./pages/pairing.tsx";
 import { PluginsPage } from "./pages/plugins.tsx";
 import { SessionsPage } from "./pages/sessions.tsx";
@@ -14,6 +15,7 @@ const VIEWS: Record<PageId, () => preact.JSX.Element> = {
   sessions: SessionsPage,
   channels: ChannelsPage,
   pairing: PairingPage,
+  memory: MemoryPage,
   plugins: PluginsPage,
   config: ConfigPage,
   logs: LogsPage,

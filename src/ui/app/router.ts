@@ -6,6 +6,7 @@ export const PAGES = [
   { id: "sessions", label: "Sessions" },
   { id: "channels", label: "Channels" },
   { id: "pairing", label: "Pairing" },
+  { id: "memory", label: "Memory" },
   { id: "plugins", label: "Plugins" },
   { id: "config", label: "Config" },
   { id: "logs", label: "Logs" },
