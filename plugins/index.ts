@@ -4,6 +4,7 @@ import type { BundledPlugin } from "openclaw/plugin-sdk";
 import discord from "./discord/openclaw.plugin.json" with { type: "json" };
 import telegram from "./telegram/openclaw.plugin.json" with { type: "json" };
 import slack from "./slack/openclaw.plugin.json" with { type: "json" };
+import whatsapp from "./whatsapp/openclaw.plugin.json" with { type: "json" };
 import brave from "./brave/openclaw.plugin.json" with { type: "json" };
 import searxng from "./searxng/openclaw.plugin.json" with { type: "json" };
 
@@ -11,6 +12,7 @@ export const bundledPlugins: BundledPlugin[] = [
   { manifest: telegram, load: () => import("./telegram/index.ts") },
   { manifest: discord, load: () => import("./discord/index.ts") },
   { manifest: slack, load: () => import("./slack/index.ts") },
+  { manifest: whatsapp, load: () => import("./whatsapp/index.ts") },
   { manifest: brave, load: () => import("./brave/index.ts") },
   { manifest: searxng, load: () => import("./searxng/index.ts") },
 ];

@@ -81,6 +81,7 @@ function listed(list: string[], message: InboundMessage, prefixes: readonly stri
 export function decideAccess(policy: AccessPolicy, message: InboundMessage, approved: (senderId: string) => boolean): AccessDecision {
   if (message.chat.kind === "direct") {
     if (policy.dmPolicy === "disabled") return { action: "ignore", reason: "direct messages are disabled (dmPolicy)" };
+    if (message.selfChat === true) return { action: "deliver" };
     if (policy.dmPolicy === "open" || listed(policy.allowFrom, message, policy.idPrefixes) || approved(message.sender.id)) return { action: "deliver" };
     if (policy.dmPolicy === "allowlist") return { action: "ignore", reason: "sender not in allowFrom (dmPolicy allowlist)" };
     return { action: "pair" };

@@ -48,6 +48,10 @@ export interface ChannelManager {
   startAccount(channel: string, accountId?: string): Promise<ChannelAccountStatus>;
   stopAccount(channel: string, accountId?: string): Promise<ChannelAccountStatus>;
   restartAccount(channel: string, accountId?: string): Promise<ChannelAccountStatus>;
+  /** Unlinks an account whose plugin supports it (`ChannelPlugin.logout`), then stops it. */
+  logoutAccount(channel: string, accountId?: string): Promise<{ channel: string; accountId: string; cleared: boolean; loggedOut: boolean }>;
+  /** The loaded plugin of a channel (after `load`/`start`), if any. */
+  plugin(channel: string): ChannelPlugin | undefined;
   status(): ChannelAccountStatus[];
   /** Sends through an account (started or not: sending needs no inbound connection). */
   send(channel: string, target: SendTarget, message: OutboundMessage, signal?: AbortSignal): Promise<SentMessage>;
@@ -130,7 +134,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
   // Plugin code: a throw means "not configured" for this account, never a broken manager.
   const isConfigured = (e: Entry) => {
     try {
-      return e.plugin?.isConfigured(e.config, env, e.accountId) === true;
+      return e.plugin?.isConfigured(e.config, env, e.accountId, deps.stateDir) === true;
     } catch {
       return false;
     }
@@ -193,6 +197,16 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
     entry.running = false;
   }
 
+  // Plugin code again: a throw only loses the line.
+  const offlineDetail = (e: Entry): { detail?: string } => {
+    try {
+      const detail = e.plugin?.offlineDetail?.({ accountId: e.accountId, config: e.config, env, stateDir: deps.stateDir });
+      return detail ? { detail } : {};
+    } catch {
+      return {};
+    }
+  };
+
   function statusOf(e: Entry): ChannelAccountStatus {
     const runtime = e.instance?.status();
     return {
@@ -206,7 +220,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
       lastStartAt: e.lastStartAt,
       restarts: e.restart.count(clock.now()),
       ...(runtime?.botUsername ? { botUsername: runtime.botUsername } : {}),
-      ...(runtime?.detail ? { detail: runtime.detail } : {}),
+      ...(runtime?.detail ? { detail: runtime.detail } : e.instance ? {} : offlineDetail(e)),
       ...(e.plugin?.label ? { label: e.plugin.label } : {}),
     };
   }
@@ -253,7 +267,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
       for (const entry of entries.values()) {
         if (entry.config.enabled === false) continue;
         if (!isConfigured(entry)) {
-          entry.lastError = `not configured: set ${where(entry)} credentials (see openclaw doctor)`;
+          entry.lastError = offlineDetail(entry).detail ?? `not configured: set ${where(entry)} credentials (see openclaw doctor)`;
           continue;
         }
         if (!entry.running && entry.timer === undefined) launch(entry);
@@ -289,6 +303,18 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
       launch(entry);
       return statusOf(entry);
     },
+    async logoutAccount(channel, accountId) {
+      await refresh();
+      const entry = find(channel, accountId);
+      const plugin = entry.plugin;
+      if (!plugin?.logout) throw new ChannelError("invalid-params", `${channel} has no logout: it does not link a device (remove its credentials from the config instead).`);
+      // Unlink while the live connection is still open (the plugin uses it), then stop the account.
+      const result = await plugin.logout({ accountId: entry.accountId, config: entry.config, env, stateDir: deps.stateDir });
+      halt(entry);
+      entry.lastError = offlineDetail(entry).detail ?? null;
+      return { channel, accountId: entry.accountId, cleared: result.cleared, loggedOut: result.loggedOut ?? false };
+    },
+    plugin: (channel) => loaded.get(channel),
     status: () => [...entries.values()].map(statusOf),
     async send(channel, target, message, signal) {
       if (entries.size === 0) await refresh();

@@ -31,6 +31,8 @@ export interface InboundMessage {
   /** True when the bot was @mentioned, replied to, or addressed by a `/command@bot`. Always true in DMs. */
   mentionsBot: boolean;
   replyTo?: { messageId: string; text?: string; senderId?: string };
+  /** The account's own "message yourself" chat (WhatsApp `selfChatMode`): admitted unless dmPolicy is "disabled". */
+  selfChat?: boolean;
   text: string;
   media: InboundMedia[];
   messageId: string;
@@ -134,9 +136,15 @@ export interface ChannelPlugin {
    * gateway's own zod (bundled plugins; the SDK's `accessConfigShape` and `withAccounts` help). Checked when the plugin loads; wrong values name the plugin and the path, unknown keys are warned about.
    */
   configSchema?: import("zod").ZodType | Record<string, unknown>;
-  /** True when the account has what it needs to connect (a token, ...). */
-  isConfigured(config: Record<string, unknown>, env: Record<string, string | undefined>, accountId: string): boolean;
+  /** True when the account has what it needs to connect (a token, a linked session under `stateDir`, ...). */
+  isConfigured(config: Record<string, unknown>, env: Record<string, string | undefined>, accountId: string, stateDir?: string): boolean;
   create(options: ChannelCreateOptions): Channel;
+  /** Interactive linking (WhatsApp's QR): `openclaw channels login` and the WS `web.login.*` methods call it. */
+  login?(options: ChannelLoginOptions): Promise<ChannelLoginResult>;
+  /** Unlinks the account and deletes its saved credentials (`openclaw channels logout`, WS `channels.logout`). */
+  logout?(options: ChannelAuthOptions): Promise<{ cleared: boolean; loggedOut?: boolean }>;
+  /** One line for `channels status` while the account is not running (e.g. "linked as +1555…", "not linked: …"). */
+  offlineDetail?(options: ChannelAuthOptions): string | undefined;
   /**
    * For platforms whose group rules are richer than `groupPolicy` + `groups.<chatId>` (servers with per-channel,
    * per-user and per-role lists): decides every non-direct message of an account instead of the shared check.
@@ -145,6 +153,30 @@ export interface ChannelPlugin {
    * @example decideGroupAccess: (m, config) => (m.mentionsBot ? { action: "deliver" } : { action: "ignore", reason: "not mentioned" })
    */
   decideGroupAccess?(message: InboundMessage, config: Record<string, unknown>): import("./access.ts").AccessDecision;
+}
+
+/** One account, for the linking hooks. */
+export interface ChannelAuthOptions {
+  accountId: string;
+  config: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  stateDir: string;
+}
+
+export interface ChannelLoginOptions extends ChannelAuthOptions {
+  /** Each login code as it is issued (and again when it rotates): for a terminal, and as a PNG data URL. */
+  onQr(qr: { terminal: string; dataUrl: string }): void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Link again even when already linked (the old session is dropped). */
+  force?: boolean;
+}
+
+export interface ChannelLoginResult {
+  linked: boolean;
+  alreadyLinked?: boolean;
+  /** A sentence for the user ("Linked as +15551234567."). */
+  message: string;
 }
 
 export type ChannelPluginLoader = () => Promise<{ plugin: ChannelPlugin }>;
