@@ -125,6 +125,9 @@ export async function startGateway(options: StartOptions) {
   await pluginServices.start(gateway.port);
   automation.start();
   gateway.markReady();
+  // The binary starts with JIT tier-up thresholds scaled up (build.ts `jitPolicy`) so run-once start-up code stays in
+  // the interpreter; from here on requests get the normal JIT.
+  Bun.unsafe.setJITPolicy(1);
   const execReportTimer = setTimeout(() => {
     const report = execStatus();
     if (report?.warning) log.warn(report.warning);
