@@ -7,6 +7,8 @@ import { createRestartPolicy, realClock, type ManagerClock } from "./restart-pol
 import type {
   Channel,
   ChannelAccountStatus,
+  ChannelLoginOptions,
+  ChannelLoginResult,
   ChannelLogger,
   ChannelPlugin,
   ChannelPluginLoader,
@@ -50,6 +52,8 @@ export interface ChannelManager {
   restartAccount(channel: string, accountId?: string): Promise<ChannelAccountStatus>;
   /** Unlinks an account whose plugin supports it (`ChannelPlugin.logout`), then stops it. */
   logoutAccount(channel: string, accountId?: string): Promise<{ channel: string; accountId: string; cleared: boolean; loggedOut: boolean }>;
+  /** Links an account whose plugin supports it (`ChannelPlugin.login`, e.g. WhatsApp's QR); does not start it. */
+  loginAccount(channel: string, accountId: string | undefined, options: Pick<ChannelLoginOptions, "onQr" | "signal" | "timeoutMs" | "force">): Promise<ChannelLoginResult>;
   /** The loaded plugin of a channel (after `load`/`start`), if any. */
   plugin(channel: string): ChannelPlugin | undefined;
   status(): ChannelAccountStatus[];
@@ -313,6 +317,12 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
       halt(entry);
       entry.lastError = offlineDetail(entry).detail ?? null;
       return { channel, accountId: entry.accountId, cleared: result.cleared, loggedOut: result.loggedOut ?? false };
+    },
+    async loginAccount(channel, accountId, options) {
+      await refresh();
+      const entry = find(channel, accountId);
+      if (!entry.plugin?.login) throw new ChannelError("invalid-params", `${channel} does not link by QR code: set its credentials in the config instead.`);
+      return entry.plugin.login({ ...options, accountId: entry.accountId, config: entry.config, env, stateDir: deps.stateDir });
     },
     plugin: (channel) => loaded.get(channel),
     status: () => [...entries.values()].map(statusOf),

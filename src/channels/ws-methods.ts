@@ -5,6 +5,7 @@ import { createOpenClawChannelMethods } from "./openclaw-methods.ts";
 import { channelsStatus } from "./openclaw-status.ts";
 import type { ChannelManager } from "./manager.ts";
 import type { PairingStore } from "./pairing.ts";
+import { createWebLoginMethods } from "./web-login.ts";
 
 /** A gateway WS method: params as received (validated here), resolves with the response payload. */
 export type ChannelMethodHandler = (params: unknown) => Promise<unknown>;
@@ -62,6 +63,11 @@ export function createChannelMethods(deps: { manager: ChannelManager; pairing: P
       const p = parse(accountParams, params, "channels.stop");
       return manager.stopAccount(p.channel, p.accountId);
     },
+    "channels.logout": async (params) => {
+      const p = parse(accountParams, params, "channels.logout");
+      return manager.logoutAccount(p.channel, p.accountId);
+    },
+    ...createWebLoginMethods(manager),
     send: async (params) => {
       const p = parse(sendParams, params, "send");
       if (!p.message?.trim() && !p.media?.length) throw new ChannelError("invalid-params", "send: give message text or media");

@@ -17,9 +17,12 @@ export interface ChannelsCliDeps {
 }
 
 /** A manager over the config and state dir, not started: for status and direct sends without a gateway. */
-export async function openOfflineChannels(io: CliIo): Promise<{ manager: ChannelManager; pairing: PairingStore; close(): void }> {
+export async function openOfflineChannels(io: CliIo, options: { ensureChannel?: string } = {}): Promise<{ manager: ChannelManager; pairing: PairingStore; close(): void }> {
   const paths = resolvePaths({ env: io.env, profile: io.profile, dev: io.dev });
-  const { config } = loadConfig(paths.configPath, { env: io.env });
+  const loaded = loadConfig(paths.configPath, { env: io.env }).config;
+  // `channels login --channel x` before `channels.x` exists: load x's plugin as if the section were there (empty).
+  const ensure = options.ensureChannel;
+  const config = ensure && !loaded.channels?.[ensure] ? { ...loaded, channels: { ...loaded.channels, [ensure]: {} } } : loaded;
   const { loadPlugins } = await import("../plugins/load.ts");
   const quiet = { info() {}, warn() {}, error() {} };
   const registry = await loadPlugins({ config, stateDir: paths.stateDir, log: quiet, bundled: (await import("../../plugins/index.ts")).bundledPlugins });
@@ -47,8 +50,9 @@ function formatStatus(s: ChannelAccountStatus): string {
 /** `openclaw channels status [--json]`: from the running gateway, else from the config (nothing running). */
 export async function runChannels(args: string[], io: CliIo, deps: ChannelsCliDeps = {}): Promise<number> {
   const [command = "status"] = args.filter((a) => !a.startsWith("--"));
+  if (command === "login" || command === "logout") return (await import("./channels-login.ts")).runChannelsLink(command, args.slice(args.indexOf(command) + 1), io, deps);
   if (command !== "status") {
-    io.err(`Unknown channels command "${command}". Usage: openclaw channels status [--json]`);
+    io.err(`Unknown channels command "${command}". Usage: openclaw channels status [--json] | login --channel <name> [--account <id>] | logout --channel <name> [--account <id>]`);
     return 1;
   }
   try {

@@ -37,8 +37,8 @@ export const rootCommand = defineCommand({
     plugins: lazy({ name: "plugins", description: "Plugins: list | inspect | enable | disable | install | uninstall | doctor" }, async () =>
       rawCommand("plugins", "list | inspect <id> | enable <id> | disable <id> | install <path|npm-spec> [--force] [--link] | uninstall <id> | doctor", (args, io) => import("./plugins.ts").then((m) => m.runPlugins(args, io))),
     ),
-    channels: lazy({ name: "channels", description: "Channel accounts: status [--json]" }, async () =>
-      rawCommand("channels", "status [--json]", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
+    channels: lazy({ name: "channels", description: "Channel accounts: status [--json], login/logout --channel <name> [--account <id>]" }, async () =>
+      rawCommand("channels", "status [--json] | login --channel <name> [--account <id>] | logout --channel <name>", (args, io) => import("./channels.ts").then(async (m) => m.runChannels(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
     onboard: lazy({ name: "onboard", description: "Set up a model, the gateway, workspace, a chat app and the service (asks, or --non-interactive --accept-risk)" }, async () =>
       rawCommand("onboard", "[--non-interactive --accept-risk] [--auth-choice <choice>] [--<provider>-api-key <key>] [--custom-base-url <url>] [--custom-model-id <id>] [--model <provider/model>] [--secret-input-mode plaintext|ref] [--gateway-port <n>] [--gateway-bind <mode>] [--gateway-token <t>] [--workspace <dir>] [--telegram-bot-token <t>] [--install-daemon] [--skip-health] [--force] [--json]", (args, io) => import("./onboard/index.ts").then((m) => m.runOnboard(args, io))),

@@ -29,7 +29,12 @@ const manager = createChannelManager({
   approvalPollMs: 0,
 });
 await manager.start();
-await Bun.sleep(50);
+// A linked account imports Baileys in the background: wait for it (bounded); otherwise give it time to (not) happen.
+const has = (part: string) => Object.keys(require.cache).some((k) => k.includes(part));
+for (let i = 0; i < (process.argv[3] === "linked" ? 100 : 5); i++) {
+  if (has("@whiskeysockets/baileys")) break;
+  await Bun.sleep(50);
+}
 const loaded = Object.keys(require.cache);
 console.log(JSON.stringify({
   plugin: loaded.some((k) => k.includes("plugins/whatsapp/index.ts")),
