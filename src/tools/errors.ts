@@ -17,6 +17,7 @@ export type ToolErrorCode =
   | "already_exists"
   | "symlink_refused"
   | "special_file"
+  | "hard_link_refused"
   | "io_error";
 
 export class ToolError extends CodedError<ToolErrorCode> {

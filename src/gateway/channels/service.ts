@@ -101,7 +101,7 @@ export function createMessageSender(store: SessionStore, manager: () => ChannelM
     if (!channel || !to) throw new ToolError("not_found", "This conversation has no channel chat to send to: give channel and to (e.g. telegram and a chat id).");
     const channels = manager();
     if (!channels) throw new ToolError("not_found", "No channels are running in this gateway.");
-    const media = request.media?.map((path) => ({ kind: /\.(png|jpe?g|gif|webp)$/i.test(path) ? ("image" as const) : ("document" as const), path }));
+    const media = request.media?.map(({ path, fileName }) => ({ kind: /\.(png|jpe?g|gif|webp)$/i.test(fileName) ? ("image" as const) : ("document" as const), path, fileName }));
     const threadId = request.threadId ?? (channel === fromSession?.channel && to === fromSession?.peerId ? fromSession?.threadId : undefined);
     const sent = await channels.send(channel, { chatId: to, threadId, accountId: channel === fromSession?.channel ? fromSession?.accountId : undefined }, { text: request.text, media }, context.signal);
     return { channel, to, messageId: sent.messageId };

@@ -165,6 +165,15 @@ function openFile(target: WorkspacePath, input: string, flags: number, create: b
     if (stat.isDirectory()) throw new ToolError("invalid_args", `${input} is a directory; use exec with ls to list it.`);
     throw new ToolError("special_file", `${input} is ${describeKind(stat)}; file tools only read and write regular files.`);
   }
+  // Another name of the same file may lie outside the workspace (a hard link to the config, made where links are
+  // allowed), and no cheap check can find where: any regular file with more than one link is refused.
+  if (stat.nlink > 1) {
+    closeQuietly(fd);
+    throw new ToolError(
+      "hard_link_refused",
+      `${input} has ${stat.nlink} hard links; file tools do not use hard-linked files, whose other name may be outside the workspace (copy it with exec, e.g. cp --remove-destination, and use the copy).`,
+    );
+  }
   return { fd, stat };
 }
 
@@ -178,6 +187,31 @@ export function readWorkspaceFile(workspace: string, input: string, check?: (siz
   } finally {
     closeQuietly(fd);
   }
+}
+
+/** A workspace file opened for someone else to read by path: `path` names the opened file itself, not the workspace path. */
+export interface OpenedWorkspaceFile {
+  /** `/proc/self/fd/<fd>` (the kernel reopens the very file opened here); the absolute path where /proc is missing. */
+  path: string;
+  /** The file's name in the workspace (for the upload's name and type). */
+  fileName: string;
+  size: number;
+  close(): void;
+}
+
+/**
+ * Opens a regular workspace file with the same no-follow walk and checks as read, and hands out a path that stays
+ * bound to what was opened until `close`: a swap of the workspace path after the check changes nothing.
+ */
+export function openWorkspaceFile(workspace: string, input: string): OpenedWorkspaceFile {
+  const target = workspacePath(workspace, input);
+  const { fd, stat } = openFile(target, input, C.O_RDONLY, false);
+  return {
+    path: hasProcFd ? `/proc/self/fd/${fd}` : target.absolute,
+    fileName: path.basename(target.absolute),
+    size: stat.size,
+    close: () => closeQuietly(fd),
+  };
 }
 
 /** Writes (creates or replaces the content of) a regular workspace file, making parent folders without following links. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { resolveWorkspacePath } from "../fs/paths.ts";
+import { openWorkspaceFile, type OpenedWorkspaceFile } from "../fs/workspace-fs.ts";
 import { ToolError } from "../errors.ts";
 import type { Tool, ToolContext } from "../types.ts";
 
@@ -16,8 +16,11 @@ export interface MessageRequest {
   channel?: string;
   to?: string;
   threadId?: string;
-  /** Absolute paths, already checked to be inside the workspace. */
-  media?: string[];
+  /**
+   * Workspace files, opened without following links: `path` reads the opened file itself (valid until the sender
+   * returns), `fileName` is its name in the workspace.
+   */
+  media?: { path: string; fileName: string }[];
 }
 
 /** Sends through the gateway's channels; without channel/to it answers in the session's own chat. */
@@ -30,10 +33,18 @@ export function createMessageTool(send: MessageSender): Tool<typeof params> {
     description: "Send a message to a chat on a connected channel (default: this conversation's chat).",
     params,
     async execute(args, ctx) {
-      const media = await Promise.all((args.media ?? []).map((p) => resolveWorkspacePath(ctx.workspace, p)));
-      if (ctx.signal.aborted) throw new ToolError("aborted", "The run was aborted before the message was sent.");
-      const sent = await send({ text: args.text, channel: args.channel, to: args.to, threadId: args.threadId, media }, ctx);
-      return { content: `Sent to ${sent.channel} chat ${sent.to} (message ${sent.messageId}).` };
+      // Opened as the file tools open them (no link followed at any step, regular files only) and kept open until
+      // sent, so the channel uploads what was checked even if the workspace path is swapped meanwhile.
+      const opened: OpenedWorkspaceFile[] = [];
+      try {
+        for (const p of args.media ?? []) opened.push(openWorkspaceFile(ctx.workspace, p));
+        if (ctx.signal.aborted) throw new ToolError("aborted", "The run was aborted before the message was sent.");
+        const media = args.media ? opened.map((f) => ({ path: f.path, fileName: f.fileName })) : undefined;
+        const sent = await send({ text: args.text, channel: args.channel, to: args.to, threadId: args.threadId, media }, ctx);
+        return { content: `Sent to ${sent.channel} chat ${sent.to} (message ${sent.messageId}).` };
+      } finally {
+        for (const f of opened) f.close();
+      }
     },
   };
 }
