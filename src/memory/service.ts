@@ -18,16 +18,23 @@ export interface MemoryServiceDeps {
  */
 export function createMemoryService(deps: MemoryServiceDeps) {
   const open = new Map<string, { key: string; index: Promise<MemoryIndex> }>();
+  const foundAt = new Map<string, number>();
   return {
     /**
      * Whether an agent gets the memory tools: `memory.search.enabled` is not false and there is something to search
-     * (MEMORY.md, memory.md, a `memory/` folder, or `memory.search.extraPaths`). One stat or two per turn.
+     * (MEMORY.md, memory.md, a `memory/` folder, or `memory.search.extraPaths`). Files found are trusted for a
+     * minute per workspace (three stats per turn showed in profiles under load); none found is looked for each turn,
+     * so a new MEMORY.md counts at once.
      */
     offered(config: Config, workspace: string): boolean {
       const search = config.memory?.search;
       if (search?.enabled === false) return false;
       if (search?.extraPaths?.length) return true;
-      return ["MEMORY.md", "memory.md", "memory"].some((name) => existsSync(join(workspace, name)));
+      const now = Date.now();
+      if (now - (foundAt.get(workspace) ?? -Infinity) < 60_000) return true;
+      const found = ["MEMORY.md", "memory.md", "memory"].some((name) => existsSync(join(workspace, name)));
+      if (found) foundAt.set(workspace, now);
+      return found;
     },
     /** The agent's index, opened and synced on first use. */
     async index(agentId: string, workspace: string): Promise<MemoryIndex> {

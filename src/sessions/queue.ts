@@ -316,7 +316,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
 
     /** Resolves with the run's `final` or `error` event, at once if it already ended. */
     wait(runId: string, signal?: AbortSignal): Promise<RunOutcome> {
-      const run = store.getRun(runId);
+      const run = store.runState(runId);
       if (!run) return Promise.reject(new SessionError("unknown_run", `No run "${runId}": it was never submitted to this gateway.`));
       if (run.outcome) return Promise.resolve(run.outcome);
       if (signal?.aborted) return Promise.reject(signal.reason);

@@ -127,6 +127,7 @@ export function createSessionStore(options: SessionStoreOptions) {
        VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now)`,
     ),
     run: db.query<RunRow, [string]>("SELECT * FROM runs WHERE run_id = ?"),
+    runState: db.query<Pick<RunRow, "run_id" | "status" | "outcome">, [string]>("SELECT run_id, status, outcome FROM runs WHERE run_id = ?"),
     runByIdem: db.query<RunRow, [string]>("SELECT * FROM runs WHERE idempotency_key = ?"),
     insertRun: db.query(
       `INSERT INTO runs (run_id, session_key, agent_id, status, queue_mode, message, idempotency_key, origin, created_at)
@@ -334,6 +335,13 @@ export function createSessionStore(options: SessionStoreOptions) {
     getRun(runId: string): RunRecord | undefined {
       const row = q.run.get(runId);
       return row ? toRun(row) : undefined;
+    },
+
+    /** A run's status and outcome only: what waiting for its end needs, without parsing its message (per turn, twice). */
+    runState(runId: string): Pick<RunRecord, "status" | "outcome"> | undefined {
+      const r = q.runState.get(runId);
+      if (!r) return undefined;
+      return { status: r.status, outcome: r.outcome ? parseColumn(outcomeSchema, r.outcome, `runs.outcome of ${r.run_id}`) : undefined };
     },
 
     /** Queued and running runs, oldest first: what `recover()` resumes after a restart. */

@@ -19,7 +19,7 @@ export interface HttpApiDeps {
   /** Session-backed requests go through it (durable, one turn at a time per session). */
   queue: SessionQueue;
   /** Finds the session of an earlier run (`previous_response_id`). */
-  store: Pick<SessionStore, "getRun">;
+  store: Pick<SessionStore, "getRun" | "runState">;
   /** Runs stateless requests directly, with the request's messages as history. */
   runner: AgentRunner;
   /** The agent's tools after its own policy (`applyToolPolicy`); `/tools/invoke` applies the HTTP policy on top. */

@@ -73,7 +73,7 @@ const storageMessage = (dbPath: string, cause: unknown, what: string) =>
  * its own turn and so its own answer) under a run id chosen here, and their events are routed back by run id
  * from one queue subscription. Stateless runs call the runner directly and persist nothing.
  */
-export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunner; store: Pick<SessionStore, "getRun">; dbPath: string }) {
+export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunner; store: Pick<SessionStore, "getRun" | "runState">; dbPath: string }) {
   const listeners = new Map<string, (event: AgentEvent) => void>();
   let subscribed = false;
   const subscribe = () => {
@@ -98,7 +98,7 @@ export function createRunStarter(deps: { queue: SessionQueue; runner: AgentRunne
     } catch (cause) {
       return { type: "error", runId, error: { code: "storage_unavailable", message: storageMessage(deps.dbPath, cause, "this turn") } };
     }
-    const status = deps.store.getRun(runId)?.status;
+    const status = deps.store.runState(runId)?.status;
     if (status === "done" || status === "error" || status === "aborted") return event;
     const why = event.type === "error" && event.error.code === "internal" ? new Error(event.error.message) : new Error("the end of the turn was not recorded");
     return { type: "error", runId, error: { code: "storage_unavailable", message: storageMessage(deps.dbPath, why, "this turn") } };
