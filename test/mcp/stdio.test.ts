@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { GatewayClient } from "../../src/protocol/client.ts";
-import { bootGateway, TOKEN, until, writeState } from "../e2e/helpers.ts";
-import { startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
+import { until } from "../e2e/helpers.ts";
+import { startToolGateway, type ToolGateway } from "../e2e/tool-gateway.ts";
 import { TINY_PNG } from "../fakes/mcp/tools.ts";
 
 const serverScript = join(import.meta.dir, "../fakes/mcp/stdio-server.ts");
@@ -26,59 +26,32 @@ async function eventually(check: () => Promise<boolean>, ms: number, what: strin
 }
 
 describe("stdio MCP servers through the gateway", () => {
-  let llm: FakeLlm;
-  let state: ReturnType<typeof writeState>;
-  let booted: Awaited<ReturnType<typeof bootGateway>>;
-  let client: GatewayClient;
+  let gw: ToolGateway;
   let pidFile: string;
+  const chat = (message: string) => gw.chat(message);
+  const offered = (index = -1) => gw.offeredTools(index);
 
   beforeAll(async () => {
     process.env.MCP_TEST_GATEWAY_SECRET = "do-not-leak";
-    // The scripted model: "call <tool> <json args>" calls that tool; a tool result comes back as "tool said: ...".
-    llm = startFakeOpenAI({
-      script: (request) => {
-        const messages = request.body.messages;
-        // A tool's images follow its tool message as a user message (chat completions take no images in a tool message).
-        const images = Array.isArray(messages.at(-1).content) ? messages.at(-1).content.filter((p: any) => p.type === "image_url").length : 0;
-        const last = images ? messages.at(-2) : messages.at(-1);
-        if (last.role === "tool") return { text: `tool said: ${last.content}${images ? ` (+${images} image)` : ""}` };
-        const match = /call (\S+) ?(.*)$/.exec(String(last.content));
-        if (match) return { toolCalls: [{ name: match[1]!, args: JSON.parse(match[2] || "{}") }] };
-        return { text: "plain answer" };
+    const base = { command: process.execPath, args: [serverScript] };
+    pidFile = join(tmpdir(), `mcp-pids-${process.pid}-${Date.now()}`);
+    gw = await startToolGateway({
+      config: {
+        mcp: {
+          servers: {
+            fake: { ...base, env: { FAKE_GREETING: "hi", FAKE_MCP_PID_FILE: pidFile, NODE_OPTIONS: "--inspect" }, requestTimeoutMs: 1500 },
+            narrow: { ...base, toolFilter: { include: ["ec*"] } },
+          },
+        },
       },
     });
-    state = writeState(llm);
-    pidFile = join(state.stateDir, "mcp-pids");
-    const base = { command: process.execPath, args: [serverScript] };
-    const config = JSON.parse(readFileSync(state.paths.configPath, "utf8"));
-    config.mcp = {
-      servers: {
-        fake: { ...base, env: { FAKE_GREETING: "hi", FAKE_MCP_PID_FILE: pidFile, NODE_OPTIONS: "--inspect" }, requestTimeoutMs: 1500 },
-        narrow: { ...base, toolFilter: { include: ["ec*"] } },
-      },
-    };
-    await Bun.write(state.paths.configPath, JSON.stringify(config));
-    booted = await bootGateway(state);
-    client = booted.log.client;
   });
 
   afterAll(async () => {
     delete process.env.MCP_TEST_GATEWAY_SECRET;
-    client?.close();
-    await booted?.gateway.stop();
-    await llm?.stop();
-    state?.cleanup();
+    await gw?.stop();
+    rmSync(pidFile, { force: true });
   });
-
-  const chat = async (message: string) => {
-    const res = await fetch(`${booted.gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "openclaw", messages: [{ role: "user", content: message }] }),
-    });
-    return ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
-  };
-  const offered = (index = -1) => llm.requests.at(index)!.body.tools.map((t: { function: { name: string } }) => t.function.name) as string[];
 
   test("no server process runs before the first turn that needs tools", () => {
     expect(existsSync(pidFile)).toBe(false);
@@ -87,7 +60,7 @@ describe("stdio MCP servers through the gateway", () => {
   test("a server's tools are offered as <server>__<tool> with the server's JSON schema", async () => {
     expect(await chat("hello")).toBe("plain answer");
     expect(offered()).toEqual(expect.arrayContaining(["fake__echo", "fake__add", "fake__picture", "narrow__echo"]));
-    const echo = llm.requests.at(-1)!.body.tools.find((t: { function: { name: string } }) => t.function.name === "fake__echo").function;
+    const echo = gw.llm.requests.at(-1)!.body.tools.find((t: { function: { name: string } }) => t.function.name === "fake__echo").function;
     expect(echo.description).toBe("Echo the text back");
     expect(echo.parameters).toMatchObject({ type: "object", properties: { text: { type: "string" } }, required: ["text"] });
   });
@@ -106,18 +79,13 @@ describe("stdio MCP servers through the gateway", () => {
 
   test("an image in the result reaches the model beside the text", async () => {
     expect(await chat("call fake__picture")).toBe("tool said: here it is (+1 image)");
-    const sent = llm.requests.at(-1)!.body.messages.at(-1).content;
+    const sent = gw.llm.requests.at(-1)!.body.messages.at(-1).content;
     expect(sent).toContainEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${TINY_PNG}` } });
   });
 
   test("an isError result reads as a tool error", async () => {
-    const res = await fetch(`${booted.gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "openclaw", user: "err-check", messages: [{ role: "user", content: "call fake__fail" }] }),
-    });
-    expect(res.status).toBe(200);
-    const toolEvent = await until(() => booted.log.of("session.tool").find((p) => p.phase === "result" && p.name === "fake__fail"), 3000, "the tool event");
+    expect(await gw.chat("call fake__fail", { user: "err-check" })).toBe("tool said: the widget is jammed");
+    const toolEvent = await until(() => gw.log.of("session.tool").find((p) => p.phase === "result" && p.name === "fake__fail"), 3000, "the tool event");
     expect(toolEvent).toMatchObject({ result: "the widget is jammed", isError: true });
   });
 
@@ -128,12 +96,7 @@ describe("stdio MCP servers through the gateway", () => {
   });
 
   test("MCP tools are refused over /tools/invoke unless gateway.tools.allow lists them", async () => {
-    const res = await fetch(`${booted.gateway.url}/tools/invoke`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ tool: "fake__echo", args: { text: "x" } }),
-    });
-    expect(res.status).toBe(403);
+    expect((await gw.invoke("fake__echo", { text: "x" })).status).toBe(403);
   });
 
   test("a call slower than requestTimeoutMs answers an error and the turn goes on", async () => {
@@ -148,7 +111,7 @@ describe("stdio MCP servers through the gateway", () => {
   });
 
   test("a changed server is retired on hot reload and the next turn uses the new definition", async () => {
-    await client.request("config.set", { path: "mcp.servers.fake.env.FAKE_GREETING", value: "hello" });
+    await gw.client.request("config.set", { path: "mcp.servers.fake.env.FAKE_GREETING", value: "hello" });
     await eventually(async () => (await chat('call fake__echo {"text":"x"}')) === "tool said: hello: x", 5000, "the new definition's answer");
   });
 
@@ -158,8 +121,7 @@ describe("stdio MCP servers through the gateway", () => {
     expect(answer).toMatch(/^tool said: \d+$/);
     const pids = readFileSync(pidFile, "utf8").trim().split("\n").map(Number);
     expect(alive(child)).toBe(true);
-    client.close();
-    await booted.gateway.stop();
+    await gw.stop();
     await until(() => !alive(child) && pids.every((p) => !alive(p)), 3000, "every server process gone");
   });
 });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { GatewayClient } from "../../../src/protocol/client.ts";
-import { bootGateway, TOKEN, until, writeState } from "../../e2e/helpers.ts";
-import { startFakeOpenAI, type FakeLlm } from "../../fakes/llm/index.ts";
+import { TOKEN, until } from "../../e2e/helpers.ts";
+import { startToolGateway, type ToolGateway } from "../../e2e/tool-gateway.ts";
 
 const fixtures = join(import.meta.dir, "../../fixtures/plugins");
 
@@ -26,26 +25,14 @@ function startTinyPlatform() {
 }
 
 describe("third-party plugins loaded from disk", () => {
-  let llm: FakeLlm;
   let tiny: ReturnType<typeof startTinyPlatform>;
-  let state: ReturnType<typeof writeState>;
-  let booted: Awaited<ReturnType<typeof bootGateway>>;
-  let client: GatewayClient;
+  let gw: ToolGateway;
+  let extensions: string;
+  const chat = (message: string) => gw.chat(message);
 
   beforeAll(async () => {
-    llm = startFakeOpenAI({
-      script: (request) => {
-        const last = request.body.messages.at(-1);
-        const text = JSON.stringify(request.body.messages);
-        if (last.role === "tool") return { text: `tool said: ${last.content}` };
-        if (text.includes("use my_tool")) return { toolCalls: [{ name: "my_tool", args: { input: "quick" } }] };
-        if (text.includes("use echo")) return { toolCalls: [{ name: "sample_echo", args: { text: "ping" } }] };
-        if (text.includes("tell the secret")) return { toolCalls: [{ name: "sample_secret", args: {} }] };
-        return { text: "plain answer" };
-      },
-    });
     tiny = startTinyPlatform();
-    const extensions = mkdtempSync(join(tmpdir(), "oc-plugins-"));
+    extensions = mkdtempSync(join(tmpdir(), "oc-plugins-"));
     cpSync(join(fixtures, "sample"), join(extensions, "sample"), { recursive: true });
     // A plugin folder anyone may write to is refused; the others load on.
     cpSync(join(fixtures, "sample"), join(extensions, "open-door"), { recursive: true });
@@ -55,58 +42,51 @@ describe("third-party plugins loaded from disk", () => {
     mkdirSync(join(extensions, "broken"));
     writeFileSync(join(extensions, "broken", "openclaw.plugin.json"), JSON.stringify({ id: "broken", configSchema: { type: "object" } }));
     writeFileSync(join(extensions, "broken", "index.ts"), 'export default { id: "broken", register() { throw new Error("no database here"); } };');
-    state = writeState(llm, {
+    gw = await startToolGateway({
+      onUser(request) {
+        const text = JSON.stringify(request.body.messages);
+        if (text.includes("use my_tool")) return { toolCalls: [{ name: "my_tool", args: { input: "quick" } }] };
+        if (text.includes("use echo")) return { toolCalls: [{ name: "sample_echo", args: { text: "ping" } }] };
+        if (text.includes("tell the secret")) return { toolCalls: [{ name: "sample_secret", args: {} }] };
+        return undefined;
+      },
       config: {
         plugins: {
           load: { paths: [join(fixtures, "quickstart"), extensions] },
           entries: { sample: { config: { greeting: "hi", suffix: " (via sample)" } } },
         },
         channels: { tiny: { url: tiny.url, dmPolicy: "open", allowFrom: ["*"] } },
-
+      },
+      // An agent on the sample plugin's own model protocol, next to the default one.
+      edit(written) {
+        written.models.providers.echoer = { api: "sample-echo", baseUrl: "none", models: [{ id: "parrot" }] };
+        written.agents.list = [{ id: "main", default: true }, { id: "echo", model: "echoer/parrot" }];
       },
     });
-    // An agent on the sample plugin's own model protocol, next to the default one.
-    const written = JSON.parse(readFileSync(state.paths.configPath, "utf8"));
-    written.models.providers.echoer = { api: "sample-echo", baseUrl: "none", models: [{ id: "parrot" }] };
-    written.agents.list = [{ id: "main", default: true }, { id: "echo", model: "echoer/parrot" }];
-    writeFileSync(state.paths.configPath, JSON.stringify(written));
-    booted = await bootGateway(state);
-    client = booted.log.client;
   });
 
   afterAll(async () => {
-    client?.close();
-    await booted?.gateway.stop();
+    await gw?.stop();
     tiny?.stop();
-    await llm?.stop();
-    state?.cleanup();
+    if (extensions) rmSync(extensions, { recursive: true, force: true });
   });
-
-  const chat = async (message: string) => {
-    const res = await fetch(`${booted.gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "openclaw", messages: [{ role: "user", content: message }] }),
-    });
-    return ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
-  };
 
   test("OpenClaw's quickstart plugin loads unchanged and the model can call its tool", async () => {
     expect(await chat("please use my_tool")).toBe("tool said: Got: quick");
-    const toolNames = llm.requests.at(-2)!.body.tools.map((t: { function: { name: string } }) => t.function.name);
+    const toolNames = gw.offeredTools(-2);
     expect(toolNames).toContain("my_tool");
-    const schema = llm.requests.at(-2)!.body.tools.find((t: { function: { name: string } }) => t.function.name === "my_tool").function.parameters;
+    const schema = gw.llm.requests.at(-2)!.body.tools.find((t: { function: { name: string } }) => t.function.name === "my_tool").function.parameters;
     expect(schema).toMatchObject({ type: "object", properties: { input: { type: "string" } }, required: ["input"] });
   });
 
   test("a skill the plugin ships is listed in the system prompt", async () => {
     await chat("hello");
-    const system = llm.requests.at(-1)!.body.messages.find((m: { role: string }) => m.role === "system").content as string;
+    const system = gw.llm.requests.at(-1)!.body.messages.find((m: { role: string }) => m.role === "system").content as string;
     expect(system).toContain("sample-weather");
   });
 
   test("skills.status lists the plugin's skill with its plugin id", async () => {
-    const report = (await client.request("skills.status", {})) as { skills: { name: string; source: string; pluginId?: string }[] };
+    const report = (await gw.client.request("skills.status", {})) as { skills: { name: string; source: string; pluginId?: string }[] };
     expect(report.skills.find((s) => s.name === "sample-weather")).toMatchObject({ source: "openclaw-extra", pluginId: "sample" });
   });
 
@@ -119,14 +99,14 @@ describe("third-party plugins loaded from disk", () => {
   });
 
   test("plugin HTTP routes are served on the gateway port, behind the gateway token unless the route says otherwise", async () => {
-    expect(await (await fetch(`${booted.gateway.url}/sample/hello`)).json()).toEqual({ hello: "hi" });
-    expect((await fetch(`${booted.gateway.url}/sample/private`)).status).toBe(401);
-    const ok = await fetch(`${booted.gateway.url}/sample/private`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await (await fetch(`${gw.url}/sample/hello`)).json()).toEqual({ hello: "hi" });
+    expect((await fetch(`${gw.url}/sample/private`)).status).toBe(401);
+    const ok = await fetch(`${gw.url}/sample/private`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(await ok.text()).toBe("secret route");
   });
 
   test("a plugin WS method answers with its scope", async () => {
-    expect(await client.request("sample.ping", { n: 41 })).toEqual({ pong: 42 });
+    expect(await gw.client.request("sample.ping", { n: 41 })).toEqual({ pong: 42 });
   });
 
   test("a channel from a plugin receives a message and answers through message_sending", async () => {
@@ -136,20 +116,15 @@ describe("third-party plugins loaded from disk", () => {
   });
 
   test("a model protocol from a plugin serves an agent whose model names it", async () => {
-    const res = await fetch(`${booted.gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "openclaw/echo", messages: [{ role: "user", content: "say this" }] }),
-    });
-    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe("echo(parrot): say this");
+    expect(await gw.chat("say this", { model: "openclaw/echo" })).toBe("echo(parrot): say this");
   });
 
   test("a plugin service starts with the gateway", async () => {
-    expect(await Bun.file(join(state.stateDir, "plugins", "sample", "service.txt")).text()).toBe("started");
+    expect(await Bun.file(join(gw.state.stateDir, "plugins", "sample", "service.txt")).text()).toBe("started");
   });
 
   test("plugins.list reports what each plugin registered, and why the refused and broken ones did not load", async () => {
-    const { plugins } = (await client.request("plugins.list", {})) as { plugins: { id: string; status: string; reason?: string; registered: Record<string, string[]> }[] };
+    const { plugins } = (await gw.client.request("plugins.list", {})) as { plugins: { id: string; status: string; reason?: string; registered: Record<string, string[]> }[] };
     const byId = Object.fromEntries(plugins.map((p) => [p.id, p]));
     expect(byId.sample!.status).toBe("loaded");
     expect(byId.sample!.registered).toMatchObject({ tools: ["sample_echo", "sample_secret"], hooks: ["before_tool_call", "message_sending"], channels: ["tiny"], methods: ["sample.ping"], cli: ["sample"] });
