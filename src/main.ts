@@ -112,7 +112,7 @@ export async function startGateway(options: StartOptions) {
   const automation = (await import("./automation/service.ts")).createAutomationService({ db, dbPath: join(paths.stateDir, "state.db"), queue, sessions: store, config, methods: gateway.methods, channels: () => channels?.manager, log });
   channels = await channelService.startChannels({ gateway, db, queue, store, config, log, env, plugins: { ...plugins.channelLoaders(), ...options.channelPlugins }, hooks: plugins.registry.hooks });
   const stopIdleGc = collectWhenIdle(gateway.app, queue);
-  (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, stateDir: paths.stateDir, stateDb: () => db, log, env });
+  (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, prepareTools: agent.prepareTools, stateDir: paths.stateDir, stateDb: () => db, log, env });
   const pluginServices = plugins.attach(gateway);
   gateway.onConfigChange((next) => mcp.onConfigChange(next));
   await mcp.start();

@@ -106,6 +106,8 @@ export function createAgentService(deps: AgentServiceDeps) {
     runner,
     providers,
     toolsFor,
+    /** What a turn connects before building its tools (MCP servers), for callers outside a turn. */
+    prepareTools: deps.prepareTools,
     memory: {
       ...memory,
       /** The agent's memory index for the WS methods; rejects when `memory.search.enabled` is false. */

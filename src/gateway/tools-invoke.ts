@@ -1,8 +1,10 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import type { Config } from "../config/schema.ts";
 import { sessionKeyParam } from "../protocol/limits.ts";
 import { defaultAgentId, hasAgent, normalizeAgentId, parseSessionKey, resolveAgent } from "../routing/index.ts";
 import { applyHttpToolPolicy, findTool, invokeTool } from "../tools/index.ts";
+import type { Tool } from "../tools/types.ts";
 import { checkBearer } from "./openai/auth.ts";
 import { readJson } from "./openai/body.ts";
 import type { HttpApiDeps } from "./openai/deps.ts";
@@ -16,6 +18,9 @@ const invokeSchema = z.object({
   sessionKey: sessionKeyParam.optional(),
   agentId: z.string().min(1).optional(),
 });
+
+/** Whether `gateway.tools.allow` lets a tool of this name run over HTTP even if it is denied by default (as MCP tools are). */
+const allowedOverHttp = (name: string, config: Config) => applyHttpToolPolicy([{ name, httpDefaultDeny: true } as Tool], config).length > 0;
 
 const fail = (status: number, type: string, message: string, headers?: HeadersInit) => Response.json({ ok: false, error: { type, message } }, { status, headers });
 
@@ -35,9 +40,18 @@ export function mountToolsInvoke(app: Hono, deps: HttpApiDeps): void {
     const config = deps.config();
     const agentId = normalizeAgentId(body.value.agentId ?? (sessionKey ? parseSessionKey(sessionKey).agentId : undefined) ?? defaultAgentId(config));
     if (!hasAgent(config, agentId)) return fail(404, "unknown_agent", `No agent "${agentId}" is configured.`);
-    const tools = deps.tools(agentId);
-    const tool = findTool(tools, name);
-    if (!tool) return fail(404, "unknown_tool", `No tool "${name}" for agent "${agentId}". Available: ${tools.map((t) => t.name).join(", ") || "none"}.`);
+    let tools = deps.tools(agentId);
+    let tool = findTool(tools, name);
+    // An MCP tool exists only once its server connected (a turn does that): one allowed over HTTP connects it now.
+    if (!tool && deps.prepareTools && allowedOverHttp(name, config)) {
+      await deps.prepareTools();
+      tools = deps.tools(agentId);
+      tool = findTool(tools, name);
+    }
+    if (!tool) {
+      const mcpHint = name.includes("__") && config.mcp?.servers ? ` An MCP tool is offered here only when gateway.tools.allow lists it ("${name}").` : "";
+      return fail(404, "unknown_tool", `No tool "${name}" for agent "${agentId}". Available: ${tools.map((t) => t.name).join(", ") || "none"}.${mcpHint}`);
+    }
     if (!findTool(applyHttpToolPolicy(tools, config), name)) {
       return fail(403, "tool_denied", `The tool "${tool.name}" may not be run over HTTP. To allow it, add "${tool.name}" to gateway.tools.allow.`);
     }

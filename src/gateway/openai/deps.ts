@@ -24,6 +24,8 @@ export interface HttpApiDeps {
   runner: AgentRunner;
   /** The agent's tools after its own policy (`applyToolPolicy`); `/tools/invoke` applies the HTTP policy on top. */
   tools(agentId: string): Tool[];
+  /** Connects what tools depend on (MCP servers), as a turn does first; `/tools/invoke` calls it for a name not yet known. */
+  prepareTools?: () => Promise<void>;
   stateDir: string;
   /** Where `next-heartbeat` wakes are recorded; default the state dir's `state.db`, opened on first use. */
   stateDb?: () => Database;
