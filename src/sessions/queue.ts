@@ -305,6 +305,11 @@ export function createSessionQueue(options: SessionQueueOptions) {
     /** Commits the message, then schedules it. Throws `SessionError` for an empty message or after `close()`. */
     submit: (input: SubmitInput): SubmitResult => submitInTransaction(input),
 
+    /** Each session's chosen model (`/model`, `sessions.patch {model}`), when the queue keeps them. */
+    modelOverrides: options.modelOverrides,
+    /** The agent's configured model (`provider/model`), when known. */
+    defaultModel: (agentId: string): string | undefined => options.defaultModel?.(agentId),
+
     /** Receives every event of every run; returns the unsubscribe function. */
     subscribe(listener: (event: SessionEvent) => void): () => void {
       listeners.add(listener);

@@ -127,13 +127,14 @@ describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled
   test("the token in the URL fragment logs in, is kept, and is removed from the address bar", async () => {
     await page.goto(`${origin}/#token=${TOKEN}`);
     await page.locator(".conn-open").waitFor();
-    expect(new URL(page.url()).hash).toBe("#/chat");
+    expect(new URL(page.url()).hash).toBe("#/overview");
     expect(await page.evaluate(() => localStorage.getItem("openclaw.controlUi.token"))).toBe(TOKEN);
     await page.reload();
     await page.locator(".conn-open").waitFor();
   });
 
   test("a message sent with Enter gets a streamed answer rendered as Markdown", async () => {
+    await page.getByRole("link", { name: "Chat" }).click();
     const box = page.getByLabel("Message", { exact: true });
     await box.fill("Say hello");
     await box.press("Enter");

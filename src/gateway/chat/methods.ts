@@ -99,7 +99,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
     handler: ({ key }) => {
       const session = store.get(key);
       if (!session) throw new GatewayError("NOT_FOUND", `No session "${key}".`);
-      return { session: { ...session, busy: queue.isBusy(key) } };
+      return { session: { ...session, busy: queue.isBusy(key), modelOverride: queue.modelOverrides?.get(key) ?? null, defaultModel: queue.defaultModel(session.agentId) } };
     },
   });
 
@@ -130,12 +130,22 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("sessions.patch", {
     scope: "operator.write",
-    params: z.object({ key: sessionKey, label: z.string().nullable().optional(), model: z.string().nullable().optional() }),
+    params: z.object({ key: sessionKey, label: z.string().nullable().optional(), model: modelRef.nullable() }),
     handler: ({ key, ...changes }) => {
-      if (!store.get(key)) throw new GatewayError("NOT_FOUND", `No session "${key}".`);
+      // `model` is the session's model from now on (as `/model` sets it; null goes back to the agent's). A session
+      // not started yet may choose one before its first message.
+      const overrides = queue.modelOverrides;
+      if (changes.model !== undefined) {
+        if (!overrides) throw new GatewayError("UNAVAILABLE", "This gateway keeps no per-session model choice.");
+        overrides.set(key, changes.model ?? undefined);
+      }
+      if (!store.get(key)) {
+        if (changes.label === undefined && changes.model !== undefined) return { ok: true, key, modelOverride: changes.model };
+        throw new GatewayError("NOT_FOUND", `No session "${key}".`);
+      }
       const session = store.patch(key, changes);
       changed(key, "patched");
-      return { ok: true, session };
+      return { ok: true, session: { ...session, modelOverride: overrides?.get(key) ?? null } };
     },
   });
 

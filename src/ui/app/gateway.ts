@@ -27,7 +27,7 @@ export function takeTokenFromUrl(): boolean {
     // Storage disabled: the token then lives only in this page's memory.
     memoryToken = decodeURIComponent(match[1]!);
   }
-  history.replaceState(null, "", `${location.pathname}${location.search}#/chat`);
+  history.replaceState(null, "", `${location.pathname}${location.search}#/overview`);
   return true;
 }
 

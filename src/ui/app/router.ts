@@ -1,7 +1,9 @@
-// Hash routing: `#/chat`, `#/sessions`, ... The fragment never reaches the server, so every page is `/`.
+// Hash routing: `#/overview` (the landing page), `#/chat`, `#/sessions`, ... The fragment never reaches the server, so every page is `/`.
 import { signal } from "@preact/signals";
 
+/** The nav, in order: one line per page (its view is the matching line in app.tsx's VIEWS). */
 export const PAGES = [
+  { id: "overview", label: "Overview" },
   { id: "chat", label: "Chat" },
   { id: "sessions", label: "Sessions" },
   { id: "channels", label: "Channels" },
@@ -16,7 +18,7 @@ export type PageId = (typeof PAGES)[number]["id"];
 
 function parse(): PageId {
   const id = location.hash.replace(/^#\/?/, "").split(/[/?]/, 1)[0];
-  return PAGES.find((p) => p.id === id)?.id ?? "chat";
+  return PAGES.find((p) => p.id === id)?.id ?? "overview";
 }
 
 export const route = signal<PageId>(parse());

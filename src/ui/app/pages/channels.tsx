@@ -3,15 +3,8 @@ import { call, errorText } from "../gateway.ts";
 import { useLoader } from "../use-loader.ts";
 import { formatTime } from "./format.ts";
 import type { ChannelAccountStatus } from "../../../channels/types.ts";
+import { channelState as stateOf } from "./channel-state.ts";
 import { PageHead } from "./page-head.tsx";
-
-function stateOf(a: ChannelAccountStatus): { label: string; tone: string } {
-  if (!a.enabled) return { label: "disabled", tone: "off" };
-  if (!a.configured) return { label: "not configured", tone: "off" };
-  if (a.connected) return { label: "connected", tone: "ok" };
-  if (a.running) return { label: "starting", tone: "warn" };
-  return { label: a.lastError ? "failed" : "stopped", tone: a.lastError ? "bad" : "off" };
-}
 
 export function ChannelsPage() {
   const list = useLoader(() => call<{ accounts: ChannelAccountStatus[] }>("channels.status").then((r) => r.accounts));

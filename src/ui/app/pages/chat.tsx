@@ -1,8 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { applyChatEvent, applyToolEvent, itemsFromHistory, type ChatItem, type HistoryMessage } from "../chat-state.ts";
-import { currentSession, newSessionKey, openSession } from "../current-session.ts";
+import { currentSession } from "../current-session.ts";
 import { call, connState, errorText, onGatewayEvent } from "../gateway.ts";
 import { renderMarkdown } from "../markdown.ts";
+import { ChatBar } from "./chat-bar.tsx";
 
 /** An idempotency key; crypto.randomUUID needs a secure context, which a LAN http:// page is not. */
 function uid(): string {
@@ -80,8 +81,8 @@ export function ChatPage() {
   const [items, setItems] = useState<ChatItem[]>([]);
   const [busy, setBusy] = useState(false);
   const [draft, setDraft] = useState("");
-  const [keyDraft, setKeyDraft] = useState(sessionKey);
-  const [keys, setKeys] = useState<string[]>([]);
+  const [model, setModel] = useState<string | undefined>(undefined);
+  const [defaultModel, setDefaultModel] = useState<string | undefined>(undefined);
   const [loadError, setLoadError] = useState("");
   const logRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
@@ -95,22 +96,20 @@ export function ChatPage() {
       const history = await call<{ messages: HistoryMessage[] }>("chat.history", { sessionKey });
       setItems(itemsFromHistory(history.messages));
       setLoadError("");
-      const info = await call<{ session: { busy?: boolean } }>("sessions.get", { key: sessionKey }).catch(() => undefined);
+      const info = await call<{ session: { busy?: boolean; modelOverride?: string | null; defaultModel?: string } }>("sessions.get", { key: sessionKey }).catch(() => undefined);
       setBusy(info?.session.busy ?? false);
+      setModel(info?.session.modelOverride ?? undefined);
+      if (info?.session.defaultModel) setDefaultModel(info.session.defaultModel);
     } catch (e) {
       setLoadError(errorText(e));
     }
   };
 
   useEffect(() => {
-    setKeyDraft(sessionKey);
     setItems([]);
+    setModel(undefined);
     if (!open) return;
     void loadHistory();
-    void call<{ sessions: { key: string }[] }>("sessions.list", { limit: 200 }).then(
-      (r) => setKeys(r.sessions.map((s) => s.key)),
-      () => {},
-    );
   }, [sessionKey, open]);
 
   useEffect(() => {
@@ -173,27 +172,14 @@ export function ChatPage() {
       <h1 id="chat-title" class="sr-only">
         Chat
       </h1>
-      <form
-        class="session-bar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (keyDraft.trim()) openSession(keyDraft.trim());
-        }}
-      >
-        <label for="session-key">Session</label>
-        <input id="session-key" list="session-keys" value={keyDraft} onInput={(e) => setKeyDraft(e.currentTarget.value)} spellcheck={false} />
-        <datalist id="session-keys">
-          {keys.map((k) => (
-            <option key={k} value={k} />
-          ))}
-        </datalist>
-        <button type="submit" class="secondary">
-          Open
-        </button>
-        <button type="button" class="secondary" onClick={() => openSession(newSessionKey())}>
-          New session
-        </button>
-      </form>
+      <ChatBar
+        sessionKey={sessionKey}
+        open={open}
+        model={model}
+        defaultModel={defaultModel}
+        onModel={setModel}
+        onNotice={(text, tone) => setItems((prev) => [...prev, { kind: "notice", text, tone }])}
+      />
       <div
         class="log"
         ref={logRef}

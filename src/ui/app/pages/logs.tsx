@@ -1,27 +1,13 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { call } from "../gateway.ts";
 import { useLoader } from "../use-loader.ts";
-
-interface LogLine {
-  ts: number | string;
-  level: string;
-  message: string;
-}
+import { parseLogLine as parseLine } from "./log-line.ts";
 
 const LEVELS = ["all", "debug", "info", "warn", "error"] as const;
 
 function time(ts: number | string): string {
   const d = new Date(ts);
   return Number.isNaN(d.getTime()) ? String(ts) : d.toLocaleTimeString(undefined, { hour12: false });
-}
-
-/** A log file line: `{"time","level","message"}` JSON, or plain text from another writer. */
-function parseLine(raw: string): LogLine {
-  try {
-    const entry = JSON.parse(raw) as { time?: string; level?: string; message?: string };
-    if (typeof entry.message === "string") return { ts: entry.time ?? "", level: entry.level ?? "info", message: entry.message };
-  } catch {}
-  return { ts: "", level: "info", message: raw };
 }
 
 export function LogsPage() {
