@@ -31,7 +31,8 @@ export function createLogger(
     redact?: (text: string) => string;
   } = {},
 ) {
-  const { level = "info", write = (text) => void process.stderr.write(`${text}\n`), keep = 1000, file, redact } = options;
+  const { write = (text) => void process.stderr.write(`${text}\n`), keep = 1000, file, redact } = options;
+  let level = options.level ?? "info";
   const recent: LogLine[] = [];
   let next = 0;
   let pending: string[] = [];
@@ -87,8 +88,14 @@ export function createLogger(
     },
     /** Writes what is waiting now (before exiting). */
     flush,
-    /** The log file's path, when lines also go to one. */
-    file: file?.path,
+    /** The log file's path, when lines also go to one (it follows a hot-reloaded `logging.file`). */
+    get file(): string | undefined {
+      return file?.path;
+    },
+    /** Changes the level from the next line on (a hot-reloaded `logging.level`). */
+    setLevel(next: LogLevel) {
+      level = next;
+    },
   };
 }
 

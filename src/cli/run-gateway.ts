@@ -36,6 +36,16 @@ export async function runGatewayForeground(ctx: CliContext, loaded: LoadedConfig
     }
     throw error;
   }
+  // logging.* hot-reloads: the next lines go to the new file, size limit and level.
+  (gateway as { onConfigChange?: (listener: (next: LoadedConfig["config"]) => void) => void }).onConfigChange?.((next) => {
+    const path = logFilePath(next, ctx.paths, ctx.env);
+    const before = file.path;
+    if (path !== before) log.info(`logging.file changed: the log continues in ${path}`);
+    log.flush();
+    file.reconfigure?.({ path, maxBytes: next.logging?.maxFileBytes });
+    if (!ctx.env.OPENCLAW_LOG_LEVEL) log.setLevel(next.logging?.level ?? "info");
+    if (path !== before) log.info(`log file is now ${path} (was ${before})`);
+  });
   log.info(`gateway listening on ${gateway.url} (auth: ${gateway.settings.auth.mode}, pid ${process.pid})`);
   onReady?.(gateway.url);
   await new Promise<void>((resolve) => {

@@ -9,20 +9,31 @@ export interface LogFile {
   readonly path: string;
   /** Appends text (one or more whole lines, newline-terminated); rotates first when it would pass `maxBytes`. */
   write(text: string): void;
+  /**
+   * Points the next writes at another file and/or size limit (a hot reload of `logging.file`/`maxFileBytes`):
+   * the old file is left as it is, the new one appended to (rotated first if already past the new limit).
+   */
+  reconfigure?(options: { path?: string; maxBytes?: number }): void;
 }
 
 /**
  * An append-only log file, private (0600), rotated by size: `file` → `file.1` → … → `file.5`, the oldest dropped.
  * Writes are synchronous: the logger already batches one event-loop turn of lines into one write.
  */
-export function openLogFile(path: string, options: { maxBytes?: number; keep?: number } = {}): LogFile {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+export function openLogFile(initialPath: string, options: { maxBytes?: number; keep?: number } = {}): LogFile {
+  let path = initialPath;
+  let maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const keep = options.keep ?? KEEP_ARCHIVES;
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let size = 0;
-  try {
-    size = statSync(path).size;
-  } catch {}
+  const open = () => {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      size = statSync(path).size;
+    } catch {
+      size = 0;
+    }
+  };
+  open();
   let failed = false;
   const rotate = () => {
     rmSync(`${path}.${keep}`, { force: true });
@@ -37,7 +48,17 @@ export function openLogFile(path: string, options: { maxBytes?: number; keep?: n
     size = 0;
   };
   return {
-    path,
+    get path() {
+      return path;
+    },
+    reconfigure(next) {
+      maxBytes = next.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+      if (next.path && next.path !== path) {
+        path = next.path;
+        failed = false;
+        open();
+      }
+    },
     write(text) {
       const bytes = Buffer.byteLength(text);
       try {
