@@ -31,7 +31,8 @@ export function createLogger(
     redact?: (text: string) => string;
   } = {},
 ) {
-  const { write = (text) => void process.stderr.write(`${text}\n`), keep = 1000, file, redact } = options;
+  const { write = (text) => void process.stderr.write(`${text}\n`), keep = 1000, file } = options;
+  let redact = options.redact;
   let level = options.level ?? "info";
   const recent: LogLine[] = [];
   let next = 0;
@@ -95,6 +96,10 @@ export function createLogger(
     /** Changes the level from the next line on (a hot-reloaded `logging.level`). */
     setLevel(next: LogLevel) {
       level = next;
+    },
+    /** Replaces the redactor (a hot reload may bring new secrets). */
+    setRedact(next: (text: string) => string) {
+      redact = next;
     },
   };
 }

@@ -36,8 +36,10 @@ export async function runGatewayForeground(ctx: CliContext, loaded: LoadedConfig
     }
     throw error;
   }
-  // logging.* hot-reloads: the next lines go to the new file, size limit and level.
+  // logging.* hot-reloads: the next lines go to the new file, size limit and level; secrets the new config brings
+  // (a token set with `config set`) are masked from then on.
   (gateway as { onConfigChange?: (listener: (next: LoadedConfig["config"]) => void) => void }).onConfigChange?.((next) => {
+    log.setRedact(createRedactor(secretsOf(next, ctx.env)));
     const path = logFilePath(next, ctx.paths, ctx.env);
     const before = file.path;
     if (path !== before) log.info(`logging.file changed: the log continues in ${path}`);

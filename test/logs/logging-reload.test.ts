@@ -47,3 +47,14 @@ test("a hot-reloaded logging.file and maxFileBytes move and rotate the log of th
   await Bun.sleep(400);
   expect(readFileSync(moved, "utf8")).toBe(before);
 }, 30_000);
+
+test("a logger given a new redactor masks the new config's secrets from the next line on", async () => {
+  const { createLogger } = await import("../../src/log.ts");
+  const { createRedactor } = await import("../../src/logs/index.ts");
+  const lines: string[] = [];
+  const log = createLogger({ write: (t) => void lines.push(t), redact: createRedactor(["old-secret-123456"]) });
+  log.setRedact(createRedactor(["new-secret-654321"]));
+  log.info("token new-secret-654321 set");
+  log.flush();
+  expect(lines.join("\n")).not.toContain("new-secret-654321");
+});
