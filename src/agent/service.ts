@@ -8,6 +8,7 @@ import type { CompactionSettings, Summarise } from "../sessions/index.ts";
 import { applyToolPolicy, createToolset, type MessageSender } from "../tools/index.ts";
 import type { Tool } from "../tools/types.ts";
 import { createMemoryService } from "../memory/service.ts";
+import { agentMemorySearch } from "../memory/settings.ts";
 import { createMemoryTools } from "../tools/memory/memory-tools.ts";
 import { runMemoryFlush } from "./memory-flush.ts";
 import { createAgentRunner, type AgentRunHooks } from "./runner.ts";
@@ -59,7 +60,7 @@ export function createAgentService(deps: AgentServiceDeps) {
     const set = entry.set;
     // The message tool only where a channel is configured: without one it is noise in the prompt.
     const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
-    const offered = [...(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message")), ...(memory.offered(config(), info.workspace) ? memoryTools : [])];
+    const offered = [...(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message")), ...(memory.offered(config(), info.workspace, agentId) ? memoryTools : [])];
     const core = applyToolPolicy(offered, config(), agentId);
     return deps.extendTools ? deps.extendTools(core, config(), { agentId, workspaceDir: info.workspace }) : core;
   };
@@ -83,7 +84,7 @@ export function createAgentService(deps: AgentServiceDeps) {
   const summarise: Summarise = async (messages, signal, options) => {
     // Before an automatic compaction drops these turns: one silent turn to write what must last to today's note.
     const agentId = options?.agentId;
-    if (agentId && config().agents?.defaults?.compaction?.memoryFlush?.enabled !== false && memory.offered(config(), agentInfo(agentId).workspace)) {
+    if (agentId && config().agents?.defaults?.compaction?.memoryFlush?.enabled !== false && memory.offered(config(), agentInfo(agentId).workspace, agentId)) {
       await runMemoryFlush((request, o) => runner.runAgent(request, o), { messages, agentId, sessionKey: options.sessionKey, signal, onError: (m) => log.warn(`memory flush before compaction failed: ${m}`) });
     }
     const transcript = messages.map((m) => `${m.role}: ${"content" in m ? m.content : ""}`).join("\n").slice(-200_000);
@@ -112,7 +113,7 @@ export function createAgentService(deps: AgentServiceDeps) {
       ...memory,
       /** The agent's memory index for the WS methods; rejects when `memory.search.enabled` is false. */
       async indexFor(agentId: string) {
-        if (config().memory?.search?.enabled === false) throw new Error("memory.search.enabled is false");
+        if (agentMemorySearch(config(), agentId).enabled === false) throw new Error(`memory.search.enabled is false for agent ${agentId}`);
         return memory.index(agentId, agentInfo(agentId).workspace);
       },
     },

@@ -53,7 +53,7 @@ const agentSettings = {
     .optional(),
 };
 
-const agentEntry = z.object({ ...agentSettings, default: z.boolean().optional() });
+const agentEntry = z.object({ ...agentSettings, default: z.boolean().optional(), memory: memorySchema.optional() });
 
 const peer = z.object({ kind: z.enum(["direct", "dm", "group", "channel"]), id: z.string() });
 

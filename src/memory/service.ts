@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { MemoryIndex } from "./memory-index.ts";
-import { memorySettings } from "./settings.ts";
+import { agentMemorySearch, memorySettings } from "./settings.ts";
 
 export interface MemoryServiceDeps {
   config: () => Config;
@@ -21,13 +21,13 @@ export function createMemoryService(deps: MemoryServiceDeps) {
   const foundAt = new Map<string, number>();
   return {
     /**
-     * Whether an agent gets the memory tools: `memory.search.enabled` is not false and there is something to search
-     * (MEMORY.md, memory.md, a `memory/` folder, or `memory.search.extraPaths`). Files found are trusted for a
-     * minute per workspace (three stats per turn showed in profiles under load); none found is looked for each turn,
-     * so a new MEMORY.md counts at once.
+     * Whether an agent gets the memory tools: its `memory.search.enabled` (its own entry's over the top-level) is not
+     * false and there is something to search (MEMORY.md, memory.md, a `memory/` folder, or `memory.search.extraPaths`).
+     * Files found are trusted for a minute per workspace (three stats per turn showed in profiles under load); none
+     * found is looked for each turn, so a new MEMORY.md counts at once.
      */
-    offered(config: Config, workspace: string): boolean {
-      const search = config.memory?.search;
+    offered(config: Config, workspace: string, agentId: string): boolean {
+      const search = agentMemorySearch(config, agentId);
       if (search?.enabled === false) return false;
       if (search?.extraPaths?.length) return true;
       const now = Date.now();

@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from "node:path";
+import type { MemoryConfig } from "../config/memory-schema.ts";
 import type { Config } from "../config/schema.ts";
 
 export interface ExtraPath {
@@ -50,12 +51,36 @@ export const MEMORY_DEFAULTS = {
   watchDebounceMs: 1500,
 } as const;
 
+type SearchConfig = NonNullable<MemoryConfig["search"]>;
+
 /**
- * Resolves `memory.search` for an agent. The index lives in its own file, `<stateDir>/memory/<agentId>.sqlite`
+ * `memory.search` as one agent sees it: the top-level keys with `agents.entries.<id>.memory.search` (or the
+ * `agents.list` entry's) over them, key by key at every depth; `extraPaths` of both are combined (OpenClaw: an empty
+ * per-agent list does not remove the global roots).
+ */
+export function agentMemorySearch(config: Config, agentId: string): SearchConfig {
+  const global = config.memory?.search ?? {};
+  const own = (config.agents?.entries?.[agentId] ?? config.agents?.list?.find((a) => a.id === agentId))?.memory?.search;
+  if (!own) return global;
+  const merged = overlay(global, own) as SearchConfig;
+  if (global.extraPaths || own.extraPaths) merged.extraPaths = [...(global.extraPaths ?? []), ...(own.extraPaths ?? [])];
+  return merged;
+}
+
+function overlay(base: unknown, top: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(base) || !isObject(top)) return top === undefined ? base : top;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) out[key] = overlay(base[key], value);
+  return out;
+}
+
+/**
+ * Resolves `memory.search` for an agent (with its own `agents.entries.<id>.memory.search` over the top-level one). The index lives in its own file, `<stateDir>/memory/<agentId>.sqlite`
  * (`store.path` moves it; `{agentId}` is replaced): it is derived, rebuildable and large.
  */
 export function memorySettings(config: Config, options: { agentId: string; workspace: string; stateDir: string }): MemorySettings {
-  const s = config.memory?.search ?? {};
+  const s = agentMemorySearch(config, options.agentId);
   const q = s.query ?? {};
   const h = q.hybrid ?? {};
   const d = MEMORY_DEFAULTS;

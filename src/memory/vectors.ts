@@ -216,7 +216,8 @@ function hammingNearest(l: Loaded, q: Uint32Array, want: number): number[] {
   return ids;
 }
 
-const floats = (b: Uint8Array) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+/** The blob as float32s: a view when SQLite's buffer is 4-byte aligned (it usually is), else a copy. */
+const floats = (b: Uint8Array) => (b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.byteLength >> 2) : new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
 
 function norm(v: Float32Array): number {
   let s = 0;
