@@ -6,7 +6,8 @@
 //     (memory (export "mem") 1)
 //     (func (export "hamming") (param $q i32) (param $base i32) (param $n i32) (param $words i32) (param $out i32)
 //       (local $r i32) (local $w i32) (local $p i32) (local $d i64) (local $qp i32)
-//       ;; for each of n rows of `words` 64-bit words from $base: out[r] (u16) = popcount(row XOR q)
+//       ;; for each of n rows of `words` 64-bit words from $base: out[r] (u16) = popcount(row XOR q);
+//       ;; the inner loop takes 4 words a turn, so `words` must be a multiple of 4 (rows are zero-padded)
 //       ...))
 
 const body = [
@@ -21,13 +22,16 @@ const body = [
   0x02, 0x40, //                                     block $wexit
   0x03, 0x40, //                                       loop $words
   0x20, 0x06, 0x20, 0x03, 0x4f, 0x0d, 0x01, //          br_if $wexit (w >= words)
-  0x20, 0x08, //                                         d +
-  0x20, 0x07, 0x29, 0x03, 0x00, //                       i64.load p
-  0x20, 0x09, 0x29, 0x03, 0x00, //                       i64.load qp
-  0x85, 0x7b, 0x7c, 0x21, 0x08, //                       xor, popcnt, add → d
-  0x20, 0x07, 0x41, 0x08, 0x6a, 0x21, 0x07, //          p += 8
-  0x20, 0x09, 0x41, 0x08, 0x6a, 0x21, 0x09, //          qp += 8
-  0x20, 0x06, 0x41, 0x01, 0x6a, 0x21, 0x06, //          w += 1
+  0x20, 0x08, //                                         d, then for offsets 0, 8, 16, 24 (unrolled ×4):
+  ...[0x00, 0x08, 0x10, 0x18].flatMap((offset) => [
+    0x20, 0x07, 0x29, 0x03, offset, //                     i64.load p+offset
+    0x20, 0x09, 0x29, 0x03, offset, //                     i64.load qp+offset
+    0x85, 0x7b, 0x7c, //                                   xor, popcnt, add
+  ]),
+  0x21, 0x08, //                                         → d
+  0x20, 0x07, 0x41, 0x20, 0x6a, 0x21, 0x07, //          p += 32
+  0x20, 0x09, 0x41, 0x20, 0x6a, 0x21, 0x09, //          qp += 32
+  0x20, 0x06, 0x41, 0x04, 0x6a, 0x21, 0x06, //          w += 4
   0x0c, 0x00, //                                         br $words
   0x0b, 0x0b, //                                       end loop, end block
   0x20, 0x04, 0x20, 0x05, 0x41, 0x01, 0x74, 0x6a, //  out + r*2
@@ -62,7 +66,7 @@ const MODULE = new Uint8Array([
 
 export interface HammingKernel {
   memory: WebAssembly.Memory;
-  /** Writes, for `n` rows of `words` u64 at byte `base`, popcount(row XOR query at byte `q`) as u16 at byte `out`. */
+  /** Writes, for `n` rows of `words` u64 (a multiple of 4) at byte `base`, popcount(row XOR query at byte `q`) as u16 at byte `out`. */
   hamming(q: number, base: number, n: number, words: number, out: number): void;
 }
 

@@ -14,7 +14,9 @@ export interface VectorHit {
 interface Loaded {
   dataVersion: number;
   dims: number;
-  /** Bytes of one vector's bits, a multiple of 8 (the kernel reads u64 words). */
+  /** Bytes of one vector's bits as stored (`signBits`: whole u64 words). */
+  bitsBytes: number;
+  /** Bytes of a row in the kernel's memory: `bitsBytes` zero-padded to a multiple of 32 (it reads 4 u64 a turn). */
   rowBytes: number;
   n: number;
   capacity: number;
@@ -90,7 +92,7 @@ export class VectorStore {
     for (const op of ops) {
       if ("clear" in op) (l.n = 0), l.slot.clear();
       else if ("remove" in op) this.drop(l, op.remove);
-      else if (op.bits.byteLength !== l.rowBytes) this.loaded = undefined;
+      else if (op.bits.byteLength !== l.bitsBytes) this.loaded = undefined;
       else this.append(l, op.put, op.bits);
       if (!this.loaded) return;
     }
@@ -142,17 +144,20 @@ export class VectorStore {
     const version = this.dataVersion();
     if (this.loaded && this.loaded.dataVersion === version) return this.loaded;
     const dims = Number(this.db.query<{ value: string }, []>("SELECT value FROM memory_meta WHERE key = 'vector_dims'").get()?.value ?? 0);
-    const rowBytes = Math.ceil(dims / 64) * 8;
+    const bitsBytes = Math.ceil(dims / 64) * 8;
+    const rowBytes = Math.ceil(dims / 256) * 32;
     const total = this.db.query<{ n: number }, []>("SELECT count(*) AS n FROM memory_vector_bits").get()!.n;
     // The kernel (and its memory) is kept across reloads: WebAssembly memory only grows.
     const kernel = this.loaded?.kernel ?? hammingKernel();
-    const l: Loaded = { dataVersion: version, dims, rowBytes, n: 0, capacity: 0, ids: new Float64Array(0), slot: new Map(), kernel };
+    const l: Loaded = { dataVersion: version, dims, bitsBytes, rowBytes, n: 0, capacity: 0, ids: new Float64Array(0), slot: new Map(), kernel };
     reserve(l, Math.max(64, total));
     let bytes = new Uint8Array(kernel.memory.buffer);
     for (const r of this.db.query<{ id: number; bits: Uint8Array }, []>("SELECT id, bits FROM memory_vector_bits").iterate()) {
-      if (r.bits.byteLength !== rowBytes) continue;
+      if (r.bits.byteLength !== bitsBytes) continue;
       if (l.n === l.capacity) (reserve(l, l.capacity * 2), (bytes = new Uint8Array(kernel.memory.buffer)));
-      bytes.set(r.bits, QUERY_BYTES + l.n * rowBytes);
+      const at = QUERY_BYTES + l.n * rowBytes;
+      bytes.set(r.bits, at);
+      bytes.fill(0, at + bitsBytes, at + rowBytes);
       l.ids[l.n] = r.id;
       l.slot.set(r.id, l.n++);
     }
@@ -169,7 +174,10 @@ export class VectorStore {
       l.slot.set(id, at);
       l.ids[at] = id;
     }
-    new Uint8Array(l.kernel.memory.buffer).set(new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength), QUERY_BYTES + at * l.rowBytes);
+    const bytes = new Uint8Array(l.kernel.memory.buffer);
+    const offset = QUERY_BYTES + at * l.rowBytes;
+    bytes.set(new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength), offset);
+    bytes.fill(0, offset + bits.byteLength, offset + l.rowBytes);
   }
 
   /** Removes `id` by moving the last entry into its slot. */
@@ -202,7 +210,9 @@ function reserve(l: Loaded, capacity: number): void {
 /** The ids of the `want` entries nearest to `q` in Hamming distance (a counting select: no sort of all n). */
 function hammingNearest(l: Loaded, q: Uint32Array, want: number): number[] {
   const { n, kernel } = l;
-  new Uint32Array(kernel.memory.buffer, 0, q.length).set(q);
+  const query = new Uint32Array(kernel.memory.buffer, 0, l.rowBytes / 4);
+  query.fill(0);
+  query.set(q);
   const out = outOffset(l);
   kernel.hamming(0, QUERY_BYTES, n, l.rowBytes / 8, out);
   const dist = new Uint16Array(kernel.memory.buffer, out, n);

@@ -114,7 +114,7 @@ test("an index made with the sqlite-vec table is migrated: the vec0 table goes a
 test("the WebAssembly kernel's Hamming distances equal a popcount computed in JavaScript", () => {
   const kernel = hammingKernel();
   const rows = 50;
-  const words = 3;
+  const words = 8;
   const u32 = new Uint32Array(kernel.memory.buffer);
   let s = 11;
   for (let i = 0; i < 2 * words * (rows + 1); i++) u32[i] = s = (Math.imul(s, 1103515245) + 12345) >>> 0;
