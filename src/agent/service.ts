@@ -60,7 +60,9 @@ export function createAgentService(deps: AgentServiceDeps) {
     const set = entry.set;
     // The message tool only where a channel is configured: without one it is noise in the prompt.
     const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
-    const offered = [...(channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message")), ...(memory.offered(config(), info.workspace, agentId) ? memoryTools : [])];
+    const memoryOn = memory.offered(config(), info.workspace, agentId);
+    const base = channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message");
+    const offered = memoryOn ? [...memory.versionWrites(base, agentId, info.workspace), ...memoryTools] : base;
     const core = applyToolPolicy(offered, config(), agentId);
     return deps.extendTools ? deps.extendTools(core, config(), { agentId, workspaceDir: info.workspace }) : core;
   };

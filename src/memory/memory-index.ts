@@ -219,6 +219,8 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
       await sync();
       return restored;
     },
+    /** Re-indexes changed files now (text only; new chunks are embedded in the background). */
+    syncFiles: (): Promise<SyncReport> => sync(),
     markDirty: () => void (dirty = true),
     async close() {
       stopWatch?.();

@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
+import type { Tool } from "../tools/types.ts";
+import { isMemoryPath } from "./files.ts";
 import type { MemoryIndex } from "./memory-index.ts";
 import { agentMemorySearch, memorySettings } from "./settings.ts";
+import { versionMemoryWrites } from "./versioned-tools.ts";
 
 export interface MemoryServiceDeps {
   config: () => Config;
@@ -19,7 +22,7 @@ export interface MemoryServiceDeps {
 export function createMemoryService(deps: MemoryServiceDeps) {
   const open = new Map<string, { key: string; index: Promise<MemoryIndex> }>();
   const foundAt = new Map<string, number>();
-  return {
+  const service = {
     /**
      * Whether an agent gets the memory tools: its `memory.search.enabled` (its own entry's over the top-level) is not
      * false and there is something to search (MEMORY.md, memory.md, a `memory/` folder, or `memory.search.extraPaths`).
@@ -49,6 +52,11 @@ export function createMemoryService(deps: MemoryServiceDeps) {
       index.catch(() => open.delete(agentId));
       return index;
     },
+    /** `tools` with write/edit/apply_patch syncing the agent's index after they change a memory file (a version each). */
+    versionWrites(tools: Tool[], agentId: string, workspace: string): Tool[] {
+      const { extraPaths } = memorySettings(deps.config(), { agentId, workspace, stateDir: deps.stateDir });
+      return versionMemoryWrites(tools, (path) => isMemoryPath(workspace, extraPaths, path) !== undefined, () => service.index(agentId, workspace).then((i) => i.syncFiles()));
+    },
     /** Stops the watchers and closes every index (waiting for a running sync). */
     async close(): Promise<void> {
       const all = [...open.values()];
@@ -56,6 +64,7 @@ export function createMemoryService(deps: MemoryServiceDeps) {
       await Promise.all(all.map((e) => e.index.then((i) => i.close()).catch(() => {})));
     },
   };
+  return service;
 }
 
 export type MemoryService = ReturnType<typeof createMemoryService>;

@@ -62,3 +62,26 @@ test("memory tools are offered only when memory is enabled and there are memory 
   expect(names(disabled)).not.toContain("memory_search");
   expect(names(disabled)).not.toContain("memory_get");
 });
+
+test("each change the agent makes to a memory note with write, edit or apply_patch is kept as its own version", async () => {
+  const patch = "*** Begin Patch\n*** Update File: memory/2026-12-01.md\n@@\n-Dentist on Friday at 4pm.\n+Dentist on Friday at 5pm.\n*** End Patch";
+  const fake = startFakeOpenAI({
+    script: (_request, i) =>
+      i === 0
+        ? { toolCalls: [{ name: "write", args: { path: "memory/2026-12-01.md", content: "# 2026-12-01\nDentist on Friday at 3pm.\n" } }] }
+        : i === 1
+          ? { toolCalls: [{ name: "edit", args: { path: "memory/2026-12-01.md", oldText: "3pm", newText: "4pm" } }] }
+          : i === 2
+            ? { toolCalls: [{ name: "apply_patch", args: { input: patch } }] }
+            : { text: "Noted." },
+  });
+  fakes.push(fake);
+  const { workspace, service } = setup(() => ({}), fake);
+  mkdirSync(join(workspace, "memory"));
+  const events = await collect(service.runner.runAgent({ message: "Remember: dentist Friday 3pm, no, 4pm, no, 5pm." }));
+  expect(ofType(events, "tool_result").map((e) => e.result.isError ?? false)).toEqual([false, false, false]);
+  const index = await service.memory.indexFor("main");
+  expect(index.history("memory/2026-12-01.md").map((v) => v.reason)).toEqual(["indexed", "changed", "changed"]);
+  expect(index.get("memory/2026-12-01.md").text).toContain("5pm");
+  await service.memory.close();
+});
