@@ -49,8 +49,8 @@ export const rootCommand = defineCommand({
     memory: lazy({ name: "memory", description: "Memory notes: status | index [--force] | search <query> [--json] | history <file> | restore <file> --at <v>" }, async () =>
       rawCommand("memory", "status [--json] | index [--force] | search <query> [--json] | history <file> | restore <file> --at <version>", (args, io) => import("./memory.ts").then((m) => m.runMemory(args, io))),
     ),
-    mcp: lazy({ name: "mcp", description: "MCP servers: list | show | status | probe | add | set | unset" }, async () =>
-      rawCommand("mcp", "list | show [name] | status [--verbose] | probe [name] | add <name> --command ... | --url ... | set <name> <json> | unset <name>", (args, io) => import("./mcp.ts").then((m) => m.runMcp(args, io))),
+    mcp: lazy({ name: "mcp", description: "MCP servers: list | show | status | probe | doctor | tools | reload | add | set | unset" }, async () =>
+      rawCommand("mcp", "list | show [name] | status [--verbose] | probe [name] | doctor [name] [--probe] | tools <name> | reload | add <name> --command ... | --url ... | set <name> <json> | unset <name>", (args, io) => import("./mcp.ts").then((m) => m.runMcp(args, io))),
     ),
     skills: lazy({ name: "skills", description: "Skills: list [--json] [--eligible] [--verbose] | info <name> [--json] | check [--json]" }, async () =>
       rawCommand("skills", "[list] [--json] [--eligible] [--verbose] [--agent <id>] | info <name> [--json] | check [--json]", (args, io) => import("./skills.ts").then((m) => m.runSkills(args, io))),

@@ -10,6 +10,9 @@ const USAGE = `Usage: openclaw mcp <command>
   show [name] [--json]               one server's definition (or all of mcp.servers)
   status [--verbose] [--json]        each server's transport (and launch, timeouts, filter) without connecting
   probe [name] [--json]              connect, list the tools, disconnect
+  doctor [name] [--probe] [--json]   check saved servers without connecting (commands, folders, URLs, literal secrets)
+  tools <name> [--include <globs,...>] [--exclude <globs,...>] [--clear]   show or change a server's tool filter
+  reload                             what reloading means here (the gateway applies mcp.servers changes itself)
   add <name> --command <cmd> [--arg <a>]... [--env K=V]... [--cwd <dir>]
   add <name> --url <url> [--transport streamable-http|sse] [--header K=V]...
         [--include <globs,...>] [--exclude <globs,...>] [--connection-timeout-ms N] [--request-timeout-ms N] [--disabled]
@@ -26,6 +29,12 @@ const redacted = (s: McpServerConfig): McpServerConfig => ({
   ...(s.headers ? { headers: Object.fromEntries(Object.keys(s.headers).map((k) => [k, "<redacted>"])) } : {}),
   ...(s.env ? { env: Object.fromEntries(Object.keys(s.env).map((k) => [k, "<redacted>"])) } : {}),
 });
+
+/** `mcp.servers` as written in the file (before `${VAR}` substitution), so saving one server never writes a secret's value. */
+const rawServers = (ctx: CliContext): Record<string, Record<string, unknown>> => {
+  const raw = existsSync(ctx.paths.configPath) ? readRawConfig(ctx.paths.configPath) : {};
+  return ((raw.mcp as { servers?: Record<string, Record<string, unknown>> } | undefined)?.servers ?? {});
+};
 
 /** Writes `mcp.servers.<name>` (or deletes it with `undefined`) after checking the result against the schema. */
 function saveServer(ctx: CliContext, name: string, def: Record<string, unknown> | undefined): void {
@@ -90,7 +99,7 @@ async function probe(name: string, def: McpServerConfig, io: CliIo) {
   }
 }
 
-/** `openclaw mcp list | show | status | probe | add | set | unset`: the `mcp.servers` section, as OpenClaw's CLI has it. */
+/** `openclaw mcp list | show | status | probe | doctor | tools | reload | add | set | unset`: the `mcp.servers` section, as OpenClaw's CLI has it. */
 export async function runMcp(argv: string[], io: CliIo): Promise<number> {
   const ctx = cliContext(io);
   const json = argv.includes("--json");
@@ -137,6 +146,55 @@ export async function runMcp(argv: string[], io: CliIo): Promise<number> {
       else io.out(results.length ? results.map((r) => `${r.name}  ${r.state === "ready" ? `ok, ${r.tools.length} tools: ${r.tools.join(", ")}` : `failed: ${r.error}`}`).join("\n") : "No enabled MCP servers to probe.");
       return results.every((r) => r.state === "ready") ? 0 : 1;
     }
+    case "doctor": {
+      const positional = argv.filter((a) => !a.startsWith("--"))[1];
+      const { mcpDoctor, formatDoctor } = await import("./mcp-doctor.ts");
+      const report = await mcpDoctor({
+        servers: all(),
+        raw: rawServers(ctx),
+        env: ctx.env,
+        name: positional,
+        probe: argv.includes("--probe") ? (n, def) => probe(n, def, io) : undefined,
+      });
+      io.out(json ? JSON.stringify({ ok: report.ok, path: ctx.paths.configPath, servers: report.servers }, null, 2) : formatDoctor(report));
+      return report.ok ? 0 : 1;
+    }
+    case "tools": {
+      const server = need("existing");
+      const def = { ...rawServers(ctx)[server] };
+      const filter = { ...(def.toolFilter as { include?: string[]; exclude?: string[] } | undefined) };
+      const list = (flag: string) => {
+        const at = rest.indexOf(flag);
+        if (at < 0) return undefined;
+        const value = rest[at + 1];
+        if (value === undefined || value.startsWith("--")) throw new Error(`${flag} needs a comma-separated list of tool names or * globs.`);
+        return value.split(",").map((v) => v.trim()).filter(Boolean);
+      };
+      const include = list("--include");
+      const exclude = list("--exclude");
+      const unknown = rest.filter((a, i) => a.startsWith("--") && !["--include", "--exclude", "--clear"].includes(a) && !["--include", "--exclude"].includes(rest[i - 1] ?? ""));
+      if (unknown.length) throw new Error(`unknown flag ${unknown[0]} for mcp tools.\n${USAGE}`);
+      if (!rest.includes("--clear") && !include && !exclude) {
+        io.out(json ? JSON.stringify({ name: server, toolFilter: filter }, null, 2) : `${server}  include=${filter.include?.join(",") || "(all)"}  exclude=${filter.exclude?.join(",") || "(none)"}`);
+        return 0;
+      }
+      if (rest.includes("--clear")) delete filter.include, delete filter.exclude;
+      if (include) filter.include = include;
+      if (exclude) filter.exclude = exclude;
+      if (filter.include || filter.exclude) def.toolFilter = filter;
+      else delete def.toolFilter;
+      saveServer(ctx, server, def);
+      io.out(`Saved the tool filter of ${server}: include=${filter.include?.join(",") || "(all)"} exclude=${filter.exclude?.join(",") || "(none)"}. A running gateway applies it on its next turn.`);
+      return 0;
+    }
+    case "reload":
+      // OpenClaw's reload drops the MCP runtimes cached in the CLI process; this CLI keeps none between commands.
+      io.out(
+        "Nothing to reload in this CLI process: it keeps no MCP connections between commands. A running gateway applies mcp.servers " +
+          "changes by itself (a changed or removed server is retired at once; the next turn connects the new definition). " +
+          "To drop every live MCP connection, restart the gateway (openclaw gateway restart).",
+      );
+      return 0;
     case "add": {
       const server = need("new");
       if (all()[server]) throw new Error(`MCP server "${server}" already exists; use openclaw mcp set ${server} '<json>' to replace it.`);

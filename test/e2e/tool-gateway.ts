@@ -42,6 +42,7 @@ export async function startToolGateway(options: ToolGatewayOptions = {}) {
   }
   const booted = await bootGateway(state);
   const url = booted.gateway.url;
+  let stopped = false;
   return {
     llm,
     state,
@@ -64,7 +65,10 @@ export async function startToolGateway(options: ToolGatewayOptions = {}) {
       fetch(`${url}/tools/invoke`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ tool, args }) }),
     /** The tool names offered in the model's latest request (`at` counts back from the end). */
     offeredTools: (at = -1): string[] => (llm.requests.at(at)!.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name),
+    /** Ends the client, the gateway, the fake model and the state dir; a second call does nothing. */
     async stop() {
+      if (stopped) return;
+      stopped = true;
       booted.log.client.close();
       await booted.gateway.stop();
       await llm.stop();
