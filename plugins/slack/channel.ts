@@ -133,7 +133,8 @@ export function createSlackChannel(options: ChannelCreateOptions): Channel {
       const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 } };
       const socket =
         settings.mode === "socket"
-          ? new CommitFirstSocketReceiver({ appToken: settings.appToken!, logger, clientPingTimeout: 15_000, installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } } })
+          // The library's 5 s pong timeout, which is also its pause before reconnecting after Slack's `disconnect`.
+          ? new CommitFirstSocketReceiver({ appToken: settings.appToken!, logger, installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } } })
           : undefined;
       const receiver = socket ?? new GatewayHttpReceiver(settings, accountId, logger);
       const app = new App({ token: settings.botToken, botId: who.botId, botUserId: who.userId, receiver, clientOptions, logger });

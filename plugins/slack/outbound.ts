@@ -39,8 +39,9 @@ export function createOutbound(api: SlackApi, settings: SlackSettings, config: R
 
   async function channelOf(target: SendTarget, signal?: AbortSignal): Promise<string> {
     const raw = target.chatId.trim();
-    const user = /^(?:user:|slack:|<@)?(U[A-Z0-9]+|W[A-Z0-9]+)>?$/i.exec(raw)?.[1];
-    if (user && !/^channel:/.test(raw)) {
+    // Slack ids are upper case (U…/W… users, C…/G… channels, D… DMs); prefixes may be written in any case.
+    const user = /^(?:user:|slack:|<@)?([UW][A-Z0-9]{2,})>?$/.exec(raw.replace(/^(user|slack):/i, (p) => p.toLowerCase()))?.[1];
+    if (user) {
       const known = dmChannels.get(user);
       if (known) return known;
       const opened = await api.call<{ channel?: { id: string } }>("conversations.open", { users: user }, signal);
@@ -48,7 +49,7 @@ export function createOutbound(api: SlackApi, settings: SlackSettings, config: R
       remember(dmChannels, user, opened.channel.id);
       return opened.channel.id;
     }
-    const channel = /^(?:channel:|slack:|<#)?([CDG][A-Z0-9]+)(?:\|[^>]*)?>?$/i.exec(raw)?.[1];
+    const channel = /^(?:channel:|slack:|<#)?([CDG][A-Z0-9]{2,})(?:\|[^>]*)?>?$/.exec(raw.replace(/^(channel|slack):/i, (p) => p.toLowerCase()))?.[1];
     if (!channel) throw new ChannelError("invalid-params", `"${raw}" is not a Slack target: use channel:<id> or user:<id> (ids like C0123ABCD / U0123ABCD).`);
     return channel;
   }
