@@ -121,7 +121,11 @@ export function startFakeSlack(options: FakeSlackOptions = {}) {
       if (url.pathname.startsWith("/upload/")) {
         const upload = uploads.find((u) => u.id === url.pathname.slice("/upload/".length));
         if (!upload) return new Response("no such upload", { status: 404 });
-        upload.bytes = (await request.arrayBuffer()).byteLength;
+        // The SDK posts the bytes as a multipart form (as Slack's upload URLs take them); a raw body works too.
+        if (request.headers.get("content-type")?.includes("multipart/form-data")) {
+          const file = [...(await request.formData()).values()].find((v): v is File => typeof v !== "string");
+          upload.bytes = file?.size ?? 0;
+        } else upload.bytes = (await request.arrayBuffer()).byteLength;
         return new Response("OK - " + upload.bytes);
       }
       if (url.pathname.startsWith("/files/")) {
