@@ -41,7 +41,7 @@ export const accountSchema = z.object({
   webSocketUrl: z.string().optional(),
 });
 
-export const configSchema = withAccounts(accountSchema).extend({ defaultAccount: z.string().optional() });
+export const configSchema = withAccounts(accountSchema);
 export type AccountConfig = z.infer<typeof accountSchema>;
 
 export interface WhatsAppSettings {

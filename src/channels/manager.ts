@@ -226,6 +226,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
       ...(runtime?.botUsername ? { botUsername: runtime.botUsername } : {}),
       ...(runtime?.detail ? { detail: runtime.detail } : e.instance ? {} : offlineDetail(e)),
       ...(e.plugin?.label ? { label: e.plugin.label } : {}),
+      ...(e.plugin?.login ? { canLogin: true } : {}),
     };
   }
 

@@ -196,6 +196,8 @@ export interface ChannelAccountStatus {
   detail?: string;
   /** The channel plugin's display name (`ChannelPlugin.label`). */
   label?: string;
+  /** The plugin links accounts interactively (`ChannelPlugin.login`: QR codes through `web.login.*`). */
+  canLogin?: boolean;
 }
 
 /** Given to the gateway's handler with each message it may answer: replies go back where it came from. */

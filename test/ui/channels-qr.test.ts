@@ -1,0 +1,56 @@
+// The Control UI's Channels page in a real browser (Debian's chromium through playwright-core) against the real
+// gateway from source: a WhatsApp account that is not linked offers "Link with QR code", which goes through
+// web.login.start with the real Baileys socket (here pointed at a refused local port, as WhatsApp cannot be faked).
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { freePort, startTestGateway, TOKEN, type TestGateway } from "../gateway/helpers.ts";
+
+setDefaultTimeout(20_000);
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`skipping the Channels QR browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+describe.skipIf(!hasChromium)("the Channels page with an unlinked WhatsApp account", () => {
+  let gw: TestGateway;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      config: { gateway: { auth: { mode: "token", token: TOKEN } }, channels: { whatsapp: { webSocketUrl: `ws://127.0.0.1:${freePort()}/ws/chat` } } },
+    });
+    const { chromium } = await import("playwright-core");
+    context = await chromium.launchPersistentContext(join(gw.stateDir, "chromium-profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 760 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(8000);
+    await page.goto(`${gw.httpUrl}/#token=${TOKEN}`);
+    await page.locator(".conn-open").waitFor();
+    await page.getByRole("link", { name: "Channels" }).click();
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await gw?.stop();
+  });
+
+  test("the card says the account is not linked and how, and offers a QR link", async () => {
+    const card = page.locator('.card[data-channel="whatsapp"]');
+    await card.getByText("not linked: run openclaw channels login --channel whatsapp").first().waitFor();
+    await card.getByRole("button", { name: "Link with QR code" }).waitFor();
+  });
+
+  test("linking while WhatsApp cannot be reached ends with that message instead of a spinner", async () => {
+    const card = page.locator('.card[data-channel="whatsapp"]');
+    await card.getByRole("button", { name: "Link with QR code" }).click();
+    await card.getByText("WhatsApp could not be reached").waitFor();
+    expect(await card.locator("img.qr").count()).toBe(0);
+    expect(await card.getByRole("button", { name: "Link with QR code" }).isEnabled()).toBe(true);
+  });
+});
