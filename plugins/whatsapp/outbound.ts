@@ -24,6 +24,8 @@ export interface OutboundDeps {
 }
 
 const KEEP = 500;
+/** WhatsApp shows captions up to about this long; longer text goes as its own message. */
+const CAPTION_LIMIT = 1024;
 
 function contentFor(media: OutboundMedia, caption: string | undefined): WaContent {
   const url = { url: media.path };
@@ -44,7 +46,7 @@ function contentFor(media: OutboundMedia, caption: string | undefined): WaConten
 /**
  * Sending through the account's open socket (WhatsApp sends need the live, linked connection: without one they fail
  * at once, saying so). Text is split at `textChunkLimit` (4000) by `chunkMode` and rendered in WhatsApp's marks;
- * media follow the text. Targets: `+15551234567` (E.164), a phone or group JID.
+ * media follow the text (a short text becomes the first image, video or document's caption). Targets: `+15551234567` (E.164), a phone or group JID.
  */
 export function createOutbound(deps: OutboundDeps): Outbound {
   const { settings } = deps;
@@ -83,17 +85,20 @@ export function createOutbound(deps: OutboundDeps): Outbound {
       const quotedMessage = replyTo ? deps.inbound(replyTo) : undefined;
       const ids: string[] = [];
       const quote = () => (quotedMessage && (ids.length === 0 || settings.replyToMode === "all") ? { quoted: quotedMessage } : undefined);
-      for (const text of splitForWhatsApp(message.text ?? "", settings.textLimit, settings.chunkMode)) {
+      const chunks = splitForWhatsApp(message.text ?? "", settings.textLimit, settings.chunkMode);
+      // Short text rides as the first media's caption, as OpenClaw does (not on audio: voice notes show no caption).
+      const caption = chunks.length === 1 && chunks[0]!.length <= CAPTION_LIMIT && message.media?.[0] && message.media[0].kind !== "voice" && message.media[0].kind !== "audio" ? chunks.pop() : undefined;
+      for (const text of chunks) {
         const id = remember(await wrap(`sending to ${jid}`, () => socket.sendMessage(jid, { text }, quote())));
         if (id) ids.push(id);
       }
-      for (const media of message.media ?? []) {
+      for (const [index, media] of (message.media ?? []).entries()) {
         const file = Bun.file(media.path);
         if (!(await file.exists())) throw new ChannelError("invalid-params", `Cannot send ${media.path}: no such file.`);
         if (file.size > settings.maxBytes) {
           throw new ChannelError("invalid-params", `Cannot send ${media.path}: ${(file.size / 1024 / 1024).toFixed(1)} MB is over the ${Math.round(settings.maxBytes / 1024 / 1024)} MB limit (mediaMaxMb).`);
         }
-        const id = remember(await wrap(`sending ${media.kind} ${media.path} to ${jid}`, () => socket.sendMessage(jid, contentFor(media, undefined), quote())));
+        const id = remember(await wrap(`sending ${media.kind} ${media.path} to ${jid}`, () => socket.sendMessage(jid, contentFor(media, index === 0 ? caption : undefined), quote())));
         if (id) ids.push(id);
       }
       if (ids.length === 0) throw new ChannelError("invalid-params", "Nothing to send: the message has neither text nor media.");

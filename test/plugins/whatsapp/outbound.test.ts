@@ -63,18 +63,26 @@ describe("whatsapp sending", () => {
     expect(t.texts(GROUP)).toEqual(["one", "two"]);
   });
 
-  test("media go out as image, voice note and document payloads", async () => {
+  test("media go out as image, voice note and document payloads, a short text as the first one's caption", async () => {
     const t = await connected();
     const png = join(t.stateDir, "a.png");
     const ogg = join(t.stateDir, "v.ogg");
     const pdf = join(t.stateDir, "r.pdf");
     for (const p of [png, ogg, pdf]) writeFileSync(p, "x");
-    await t.manager.send("whatsapp", { chatId: `+${ALICE}` }, { text: "files", media: [{ kind: "image", path: png }, { kind: "voice", path: ogg }, { kind: "document", path: pdf }] });
+    await t.manager.send("whatsapp", { chatId: `+${ALICE}` }, { text: "**files**", media: [{ kind: "image", path: png }, { kind: "voice", path: ogg }, { kind: "document", path: pdf }] });
     const contents = t.last().sent.map((s) => s.content);
-    expect(contents[0]).toEqual({ text: "files" });
-    expect(contents[1]).toMatchObject({ image: { url: png } });
-    expect(contents[2]).toMatchObject({ audio: { url: ogg }, ptt: true });
-    expect(contents[3]).toMatchObject({ document: { url: pdf }, fileName: "r.pdf" });
+    expect(contents).toHaveLength(3);
+    expect(contents[0]).toMatchObject({ image: { url: png }, caption: "*files*" });
+    expect(contents[1]).toMatchObject({ audio: { url: ogg }, ptt: true });
+    expect(contents[2]).toMatchObject({ document: { url: pdf }, fileName: "r.pdf" });
+  });
+
+  test("with a voice note first, the text goes as its own message before it", async () => {
+    const t = await connected();
+    const ogg = join(t.stateDir, "v.ogg");
+    writeFileSync(ogg, "x");
+    await t.manager.send("whatsapp", { chatId: `+${ALICE}` }, { text: "listen", media: [{ kind: "voice", path: ogg }] });
+    expect(t.last().sent.map((s) => s.content)).toEqual([{ text: "listen" }, { audio: { url: ogg }, ptt: true, mimetype: "audio/ogg; codecs=opus" }]);
   });
 
   test("typing shows as composing presence in the chat", async () => {
