@@ -1,6 +1,6 @@
 import type { z } from "zod";
 
-export type AutomationErrorCode = "not_found" | "invalid_request" | "invalid_schedule" | "unavailable";
+export type AutomationErrorCode = "not_found" | "invalid_request" | "invalid_schedule" | "unavailable" | "webhook_blocked" | "webhook_failed";
 
 /** The automation's one error class: branch on `code`; the message says what is wrong and what to do. */
 export class AutomationError extends Error {

@@ -1,6 +1,7 @@
 import { AutomationError } from "./errors.ts";
 import { nextRunAt, scheduleProblem } from "./schedule.ts";
 import type { CronStore } from "./store.ts";
+import { webhookUrlProblem } from "./webhook.ts";
 import { jobInputSchema, jobPatchSchema, type CronJob, type CronJobInput, type CronJobPatch, type CronRunEntry } from "./types.ts";
 
 /**
@@ -19,6 +20,8 @@ export function createCronOps(store: CronStore, deps: { now?: () => number; newI
   const checkSchedule = (job: CronJob) => {
     const problem = scheduleProblem(job.schedule);
     if (problem) throw new AutomationError("invalid_schedule", problem);
+    const hook = job.delivery?.mode === "webhook" ? webhookUrlProblem(job.delivery.to) : undefined;
+    if (hook) throw new AutomationError("invalid_request", `webhook delivery: ${hook}.`);
   };
   const withNextRun = (job: CronJob, at: number): CronJob => ({ ...job, state: { ...job.state, nextRunAtMs: job.enabled ? nextRunAt(job, at) : undefined } });
 

@@ -5,6 +5,7 @@ import { resolveRoute, type Deliver } from "./route.ts";
 import { nextRunAt, slotsBetween } from "./schedule.ts";
 import type { CronStore } from "./store.ts";
 import type { CronJob, CronRunEntry, DeliveryStatus } from "./types.ts";
+import type { PostWebhook } from "./webhook.ts";
 
 /** How often the scheduler looks at the store even with nothing due (jobs the CLI added while we run). */
 export const POLL_MS = 1000;
@@ -25,6 +26,8 @@ export interface SchedulerDeps {
   queue: Pick<SessionQueue, "submit" | "wait" | "abort" | "isBusy">;
   sessions: Pick<SessionStore, "get" | "reset">;
   deliver: Deliver;
+  /** `delivery.mode: "webhook"`: POSTs the finished-run event to `delivery.to` (createWebhookPoster). */
+  webhook: PostWebhook;
   /** `next-heartbeat` system events are handed to the heartbeat through the wake inbox. */
   wakeInbox: { record(agentId: string, text: string): unknown };
   defaultAgentId: () => string;
@@ -79,7 +82,7 @@ export function createScheduler(deps: SchedulerDeps) {
     const next = trigger === "manual" ? job.state.nextRunAtMs : recurring ? nextRunAt(job, startedAt) : undefined;
     deps.store.save({ ...job, state: { ...job.state, runningAtMs: startedAt, nextRunAtMs: next } });
     const runId = crypto.randomUUID();
-    const done = execute(job, runId)
+    const done = execute(job, runId, startedAt, next)
       .then((result) => finish(job, { ...result, runId, startedAt, trigger, catchUp, next }))
       .catch((error) => deps.log?.warn(`cron: job "${job.name}" (${job.id}) could not be recorded: ${(error as Error).message}`))
       .finally(() => {
@@ -101,7 +104,7 @@ export function createScheduler(deps: SchedulerDeps) {
     deliveryError?: string;
   }
 
-  async function execute(job: CronJob, runId: string): Promise<Outcome> {
+  async function execute(job: CronJob, runId: string, startedAt: number, next: number | undefined): Promise<Outcome> {
     const agentId = job.agentId ?? deps.defaultAgentId();
     const sessionKey = job.sessionTarget === "main" ? mainSessionKey(agentId) : cronSessionKey(job.id);
     const text = job.payload.kind === "systemEvent" ? job.payload.text : job.payload.message;
@@ -117,9 +120,12 @@ export function createScheduler(deps: SchedulerDeps) {
     const timeout = timeoutS ? setTimeout(() => deps.queue.abort(runId), timeoutS * 1000) : undefined;
     const outcome = await deps.queue.wait(runId).finally(() => clearTimeout(timeout));
     if (outcome.type === "error") {
-      return { status: "error", error: outcome.error.message, sessionKey, deliveryStatus: job.delivery?.mode === "announce" ? "not-delivered" : "not-requested" };
+      const failed: Outcome = { status: "error", error: outcome.error.message, sessionKey, deliveryStatus: job.delivery?.mode === "announce" ? "not-delivered" : "not-requested" };
+      // A failed run still tells its webhook (without a summary), as OpenClaw does.
+      return job.delivery?.mode === "webhook" ? postFinished(job, failed, runId, startedAt, next) : failed;
     }
     const result: Outcome = { status: "ok", text: outcome.text, sessionKey, deliveryStatus: "not-requested" };
+    if (job.delivery?.mode === "webhook") return postFinished(job, result, runId, startedAt, next);
     if (job.delivery?.mode !== "announce") return result;
     const body = deliverableText(outcome.text, { ackMaxChars: 0 });
     if (!body) return { ...result, deliveryStatus: "not-delivered", deliveryError: "nothing to send (empty or NO_REPLY)" };
@@ -135,6 +141,40 @@ export function createScheduler(deps: SchedulerDeps) {
       deps.log?.warn(`cron: job "${job.name}": ${message}`);
       // `bestEffort` keeps a failed delivery from failing the run.
       return { ...result, status: job.delivery.bestEffort ? "ok" : "error", error: job.delivery.bestEffort ? undefined : message, delivered: false, deliveryStatus: "not-delivered", deliveryError: message };
+    }
+  }
+
+  /**
+   * `webhook` delivery: POSTs the run's finished event (the history entry's shape: jobId, status, summary, error,
+   * runAtMs, durationMs, nextRunAtMs, ...) to `delivery.to`. A successful run with nothing to say sends nothing; a
+   * failed POST fails the run unless `bestEffort`.
+   */
+  async function postFinished(job: CronJob, result: Outcome, runId: string, startedAt: number, next: number | undefined): Promise<Outcome> {
+    const summary = result.status === "ok" ? deliverableText(result.text ?? "", { ackMaxChars: 0 }) : undefined;
+    if (result.status === "ok" && !summary) return { ...result, deliveryStatus: "not-delivered", deliveryError: "nothing to send (empty or NO_REPLY)" };
+    const t = now();
+    const event: CronRunEntry = {
+      ts: t,
+      jobId: job.id,
+      jobName: job.name,
+      action: "finished",
+      status: result.status,
+      ...(result.error ? { error: result.error } : {}),
+      ...(summary ? { summary: summary.slice(0, SUMMARY_CHARS) } : {}),
+      sessionKey: result.sessionKey,
+      runId,
+      runAtMs: startedAt,
+      durationMs: Math.max(0, t - startedAt),
+      ...(next !== undefined ? { nextRunAtMs: next } : {}),
+    };
+    try {
+      await deps.webhook(job.delivery?.to ?? "", event);
+      return { ...result, delivered: true, deliveryStatus: "delivered" };
+    } catch (error) {
+      const message = `webhook delivery failed: ${(error as Error).message}`;
+      deps.log?.warn(`cron: job "${job.name}": ${message}`);
+      const failsRun = result.status === "ok" && !job.delivery?.bestEffort;
+      return { ...result, ...(failsRun ? { status: "error" as const, error: message } : {}), delivered: false, deliveryStatus: "not-delivered", deliveryError: message };
     }
   }
 

@@ -12,6 +12,7 @@ import { createCronOps } from "./ops.ts";
 import type { Deliver } from "./route.ts";
 import { createScheduler, type Timers } from "./scheduler.ts";
 import { createCronStore } from "./store.ts";
+import { createWebhookPoster } from "./webhook.ts";
 import { registerCronMethods } from "./ws-methods.ts";
 
 export interface AutomationDeps {
@@ -52,6 +53,7 @@ export function createAutomationService(deps: AutomationDeps) {
     queue: deps.queue,
     sessions: deps.sessions,
     deliver: channelDeliver(deps.channels),
+    webhook: createWebhookPoster({ config: () => deps.config().cron }),
     wakeInbox,
     defaultAgentId: () => defaultAgentId(deps.config()),
     enabled,

@@ -4,7 +4,7 @@ import type { CronJobPatch, CronSchedule } from "../automation/types.ts";
 /** Flags that take a value (everything else starting with -- is a switch). */
 const VALUE_FLAGS = new Set([
   "name", "description", "at", "every", "cron", "tz", "stagger", "message", "system-event", "session", "channel", "to", "thread-id", "account",
-  "wake", "agent", "model", "thinking", "timeout-seconds", "limit", "offset", "run-id", "status", "id", "url", "token", "timeout",
+  "wake", "agent", "model", "thinking", "timeout-seconds", "limit", "offset", "run-id", "status", "id", "url", "token", "timeout", "webhook",
 ]);
 
 export interface ParsedArgs {
@@ -98,9 +98,14 @@ export function specFrom(a: ParsedArgs, schedule: CronSchedule | undefined, posi
     spec.wakeMode = wake;
   }
   if (a.switches.has("no-deliver") && (a.switches.has("announce") || a.switches.has("deliver"))) throw new Error("--announce and --no-deliver contradict each other: give one.");
-  if (a.switches.has("no-deliver")) spec.delivery = { mode: "none" };
+  const webhook = v("webhook");
+  if (webhook !== undefined) {
+    const chat = ["announce", "deliver", "no-deliver"].filter((f) => a.switches.has(f)).concat(["channel", "to", "thread-id", "account"].filter((f) => v(f) !== undefined));
+    if (chat.length) throw new Error(`--webhook posts the finished run to a URL; it cannot be combined with --${chat[0]} (chat delivery).`);
+    spec.delivery = { mode: "webhook", to: webhook, ...(a.switches.has("best-effort") || a.switches.has("best-effort-deliver") ? { bestEffort: true } : {}) };
+  } else if (a.switches.has("no-deliver")) spec.delivery = { mode: "none" };
   else if (a.switches.has("announce") || a.switches.has("deliver") || v("channel") !== undefined || v("to") !== undefined) {
-    spec.delivery = { mode: "announce", ...(v("channel") ? { channel: v("channel") } : {}), ...(v("to") ? { to: v("to") } : {}), ...(v("thread-id") ? { threadId: v("thread-id") } : {}), ...(v("account") ? { accountId: v("account") } : {}), ...(a.switches.has("best-effort") ? { bestEffort: true } : {}) };
+    spec.delivery = { mode: "announce", ...(v("channel") ? { channel: v("channel") } : {}), ...(v("to") ? { to: v("to") } : {}), ...(v("thread-id") ? { threadId: v("thread-id") } : {}), ...(v("account") ? { accountId: v("account") } : {}), ...(a.switches.has("best-effort") || a.switches.has("best-effort-deliver") ? { bestEffort: true } : {}) };
   }
   if (a.switches.has("delete-after-run")) spec.deleteAfterRun = true;
   if (a.switches.has("keep-after-run")) spec.deleteAfterRun = false;

@@ -16,7 +16,7 @@ export interface CronCliDeps {
 const USAGE = `Usage: openclaw cron <command>
   add [schedule] [message] --name <name> (--at <time|20m> | --every <10m> | --cron "<expr>" [--tz <iana>] [--exact | --stagger <30s>])
       (--message <text> | --system-event <text>) [--session main|isolated] [--wake now|next-heartbeat]
-      [--announce --channel <name> --to <chat>] [--no-deliver] [--delete-after-run | --keep-after-run] [--agent <id>] [--model <p/m>] [--disabled]
+      [--announce --channel <name> --to <chat>] [--no-deliver] [--webhook <url>] [--delete-after-run | --keep-after-run] [--agent <id>] [--model <p/m>] [--disabled]
   edit <id> [the add flags]      enable <id>      disable <id>      rm <id>
   list [--all] [--json]          show <id> [--json]                 run <id> [--due]
   runs <id> [--limit N] [--run-id <id>]                             status`;
@@ -163,7 +163,7 @@ const when = (ms?: number) => (ms === undefined ? "-" : new Date(ms).toISOString
 
 function describeJob(job: CronJob): string {
   const payload = job.payload.kind === "agentTurn" ? `message: ${job.payload.message}` : `system event: ${job.payload.text}`;
-  const delivery = !job.delivery || job.delivery.mode === "none" ? "none" : `${job.delivery.mode}${job.delivery.channel ? ` ${job.delivery.channel}` : " (last chat)"}${job.delivery.to ? ` ${job.delivery.to}` : ""}`;
+  const delivery = !job.delivery || job.delivery.mode === "none" ? "none" : job.delivery.mode === "webhook" ? `webhook ${(job.delivery.to ?? "").replace(/[?#].*$/, "")}` : `${job.delivery.mode}${job.delivery.channel ? ` ${job.delivery.channel}` : " (last chat)"}${job.delivery.to ? ` ${job.delivery.to}` : ""}`;
   return [
     `${job.name} (${job.id})`,
     `  ${describeSchedule(job.schedule)}; ${job.enabled ? "enabled" : "disabled"}; session ${job.sessionTarget}; wake ${job.wakeMode}`,

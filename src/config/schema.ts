@@ -2,6 +2,7 @@ import { z } from "zod";
 import { memorySchema } from "./memory-schema.ts";
 import { mcpConfigSchema } from "../mcp/config-schema.ts";
 import { secretsSchema } from "./secrets-schema.ts";
+import { cronConfigSchema } from "../automation/config-schema.ts";
 
 /**
  * The one source of truth for the config keys this gateway implements, with OpenClaw's names.
@@ -199,7 +200,7 @@ export const configSchema = z.object({
         .optional(),
     })
     .optional(),
-  cron: z.object({ enabled: z.boolean().optional() }).optional(),
+  cron: cronConfigSchema.optional(),
   tools: z
     .object({
       profile: z.enum(["minimal", "coding", "messaging", "full"]).optional(),

@@ -6,6 +6,8 @@ import { createCronOps } from "../../src/automation/ops.ts";
 import type { DeliveryRoute } from "../../src/automation/route.ts";
 import { createScheduler, type Timers } from "../../src/automation/scheduler.ts";
 import { createCronStore } from "../../src/automation/store.ts";
+import type { CronConfig } from "../../src/automation/config-schema.ts";
+import { createWebhookPoster } from "../../src/automation/webhook.ts";
 import { createWakeInbox } from "../../src/gateway/hooks/wake-inbox.ts";
 import { createSessionQueue, createSessionStore, openStateDatabase } from "../../src/sessions/index.ts";
 import { configFor, runnerFor } from "../agent/helpers.ts";
@@ -41,7 +43,7 @@ afterEach(async () => {
  * The real cron store, scheduler, session queue and agent runner on a temp state.db, a scripted fake LLM, a fake
  * clock and a recording `deliver`. `enabled` is `cron.enabled`.
  */
-export function cronRig(options: { llm?: FakeLlmOptions; start?: number; enabled?: () => boolean; deliverFails?: boolean; shared?: { llm: FakeLlm; stateDir: string; clockAt: number } } = {}): Rig {
+export function cronRig(options: { llm?: FakeLlmOptions; start?: number; enabled?: () => boolean; deliverFails?: boolean; cronConfig?: CronConfig; shared?: { llm: FakeLlm; stateDir: string; clockAt: number } } = {}): Rig {
   const llm = options.shared?.llm ?? startFakeOpenAI(options.llm ?? { text: "done" });
   const stateDir = options.shared?.stateDir ?? mkdtempSync(join(tmpdir(), "cron-test-"));
   let t = options.shared?.clockAt ?? options.start ?? Date.parse("2026-06-01T08:00:00Z");
@@ -66,6 +68,7 @@ export function cronRig(options: { llm?: FakeLlmOptions; start?: number; enabled
       if (options.deliverFails) throw new Error("chat not found");
       sent.push({ route, text });
     },
+    webhook: createWebhookPoster({ config: () => options.cronConfig }),
     wakeInbox: wakes,
     defaultAgentId: () => "main",
     enabled: options.enabled,
