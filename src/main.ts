@@ -63,6 +63,7 @@ export async function startGateway(options: StartOptions) {
   const db = sessions.openStateDatabase(join(paths.stateDir, "state.db"));
   const store = sessions.createSessionStore({ db });
   let channels: Awaited<ReturnType<typeof channelService.startChannels>> | undefined;
+  let automationTools: import("./tools/types.ts").Tool[] = [];
   const agent = createAgentService({
     config,
     env,
@@ -74,6 +75,7 @@ export async function startGateway(options: StartOptions) {
     hooks: plugins.runHooks,
     prepareTools: async () => (await mcp.prepare()).length ? plugins.loadTooling() : undefined,
     pluginSkillDirs: () => plugins.registry.skillDirs,
+    serviceTools: () => automationTools,
   });
   const queue = sessions.createSessionQueue({
     store,
@@ -102,6 +104,7 @@ export async function startGateway(options: StartOptions) {
     sessionsPath: join(paths.stateDir, "state.db"),
     sessions: { list: (o) => store.list(o), count: (agentId) => (agentId ? db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM sessions WHERE agent_id = ?").get(agentId)!.n : store.count()) },
     channels: () => channels?.manager.status() ?? [],
+    heartbeatsEnabled: () => automation.heartbeat.enabled,
   });
   registerCoreMethods(gateway, () => ({ ...interop.status(), channels: channels?.manager.status() ?? [], modelsWithoutTools: agent.runner.toolSupport.list(), exec: execStatus() }), interop.health);
   chat.registerChatMethods(gateway, { queue, store, config, compaction: agent.compaction, listModels: async (signal) => agent.providers(config()).listModels(signal) });
@@ -110,9 +113,10 @@ export async function startGateway(options: StartOptions) {
   logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));
   (await import("./skills/ws-method.ts")).registerSkillsMethod(gateway.methods, { config, paths, env, pluginSkillDirs: () => plugins.registry.skillDirs });
   const automation = (await import("./automation/service.ts")).createAutomationService({ db, dbPath: join(paths.stateDir, "state.db"), queue, sessions: store, config, methods: gateway.methods, channels: () => channels?.manager, log });
+  automationTools = automation.tools;
   channels = await channelService.startChannels({ gateway, db, queue, store, config, log, env, plugins: { ...plugins.channelLoaders(), ...options.channelPlugins }, hooks: plugins.registry.hooks });
   const stopIdleGc = collectWhenIdle(gateway.app, queue);
-  (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, prepareTools: agent.prepareTools, stateDir: paths.stateDir, stateDb: () => db, log, env });
+  (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, prepareTools: agent.prepareTools, stateDir: paths.stateDir, stateDb: () => db, log, env, wake: automation.heartbeat.wake });
   const pluginServices = plugins.attach(gateway);
   gateway.onConfigChange((next) => mcp.onConfigChange(next));
   await mcp.start();

@@ -29,6 +29,8 @@ export interface AgentServiceDeps {
   prepareTools?: () => Promise<void>;
   /** Skill folders plugins ship. */
   pluginSkillDirs?: () => { pluginId: string; dir: string }[];
+  /** Built-in tools other services own (the automation's `cron`), offered under the same tool policy. */
+  serviceTools?: () => Tool[];
 }
 
 /**
@@ -62,7 +64,7 @@ export function createAgentService(deps: AgentServiceDeps) {
     const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
     const memoryOn = memory.offered(config(), info.workspace, agentId);
     const base = channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message");
-    const offered = memoryOn ? [...memory.versionWrites(base, agentId, info.workspace), ...memoryTools] : base;
+    const offered = [...(memoryOn ? [...memory.versionWrites(base, agentId, info.workspace), ...memoryTools] : base), ...(deps.serviceTools?.() ?? [])];
     const core = applyToolPolicy(offered, config(), agentId);
     return deps.extendTools ? deps.extendTools(core, config(), { agentId, workspaceDir: info.workspace }) : core;
   };

@@ -18,7 +18,9 @@ export function registerHeartbeatMethods(methods: MethodRegistry, heartbeat: Hea
   });
   methods.register("wake", {
     scope: "operator.write",
-    params: z.object({ text: z.string().trim().min(1, "text is required"), mode: z.enum(["now", "next-heartbeat"]).default("now"), agentId: z.string().min(1).optional() }),
-    handler: (p) => heartbeat.wake(p.text, p.mode, p.agentId),
+    // `sessionKey` (OpenClaw's `system event --session-key`) picks the agent it belongs to; the beat runs in that
+    // agent's main session, where the heartbeat lives.
+    params: z.object({ text: z.string().trim().min(1, "text is required"), mode: z.enum(["now", "next-heartbeat"]).default("now"), agentId: z.string().min(1).optional(), sessionKey: z.string().min(1).optional() }),
+    handler: (p) => heartbeat.wake(p.text, p.mode, p.agentId ?? /^agent:([^:]+):/.exec(p.sessionKey ?? "")?.[1]),
   });
 }

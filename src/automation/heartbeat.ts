@@ -5,6 +5,7 @@ import { heartbeatSettings, ownerRoute, withinActiveHours, type HeartbeatSetting
 import { deliverableText, HEARTBEAT_TOKEN, NO_REPLY_TOKEN } from "./reply-filter.ts";
 import { resolveRoute, type Deliver, type DeliveryRoute } from "./route.ts";
 import type { Timers } from "./scheduler.ts";
+import type { HeartbeatState } from "./heartbeat-state.ts";
 
 /** OpenClaw's heartbeat event (`last-heartbeat`): what the last beat did. */
 export interface HeartbeatEvent {
@@ -21,6 +22,8 @@ export interface HeartbeatEvent {
 
 /** More beats than this within a minute are deferred (OpenClaw's flood guard). */
 const FLOOD_LIMIT = 5;
+/** A beat skipped because the session was busy is tried again this soon (not a whole interval later). */
+export const BUSY_RETRY_MS = 5_000;
 
 export interface HeartbeatDeps {
   config: () => Config;
@@ -32,6 +35,8 @@ export interface HeartbeatDeps {
   now?: () => number;
   timers: Timers;
   log?: { info(m: string): void; warn(m: string): void };
+  /** Keeps the pause (`set-heartbeats`) and the last event across restarts; in memory when absent. */
+  state?: HeartbeatState;
 }
 
 /**
@@ -45,8 +50,10 @@ export function createHeartbeat(deps: HeartbeatDeps) {
   const next = new Map<string, { everyMs: number; at: number }>();
   const starts: number[] = [];
   const beating = new Set<string>();
-  let enabled = true;
-  let last: HeartbeatEvent | null = null;
+  /** Agents whose beat was skipped as busy: when to try again, and whether it was a wake (ignores the pause). */
+  const retries = new Map<string, { at: number; reason: "interval" | "wake" }>();
+  let enabled = deps.state?.enabled() ?? true;
+  let last: HeartbeatEvent | null = deps.state?.last<HeartbeatEvent>() ?? null;
   let timer: unknown;
   let closed = false;
 
@@ -55,7 +62,7 @@ export function createHeartbeat(deps: HeartbeatDeps) {
   function arm() {
     if (closed) return;
     if (timer !== undefined) deps.timers.clear(timer);
-    const soonest = Math.min(...[...next.values()].map((n) => n.at));
+    const soonest = Math.min(...[...next.values()].map((n) => n.at), ...[...retries.values()].map((r) => r.at));
     if (!Number.isFinite(soonest)) return;
     timer = deps.timers.set(() => {
       timer = undefined;
@@ -68,22 +75,39 @@ export function createHeartbeat(deps: HeartbeatDeps) {
     if (closed) return;
     const t = now();
     const live = new Set<string>();
+    const known = new Set<string>();
     for (const s of settings()) {
-      if (s.everyMs <= 0) continue;
-      live.add(s.agentId);
-      const n = next.get(s.agentId);
-      if (!n || n.everyMs !== s.everyMs) next.set(s.agentId, { everyMs: s.everyMs, at: t + s.everyMs });
-      else if (n.at <= t) {
-        n.at = t + s.everyMs;
-        if (enabled) void beat(s, "interval");
+      known.add(s.agentId);
+      const retry = retries.get(s.agentId);
+      if (s.everyMs > 0) {
+        live.add(s.agentId);
+        const n = next.get(s.agentId);
+        if (!n || n.everyMs !== s.everyMs) next.set(s.agentId, { everyMs: s.everyMs, at: t + s.everyMs });
+        else if (n.at <= t) {
+          n.at = t + s.everyMs;
+          // The slot supersedes a pending busy retry of an interval beat.
+          if (retry?.reason === "interval") retries.delete(s.agentId);
+          if (enabled) void beat(s, "interval");
+          continue;
+        }
+      }
+      if (retry && retry.at <= t) {
+        retries.delete(s.agentId);
+        if (enabled || retry.reason === "wake") void beat(s, retry.reason);
       }
     }
     for (const id of [...next.keys()]) if (!live.has(id)) next.delete(id);
+    for (const id of [...retries.keys()]) if (!known.has(id)) retries.delete(id);
     arm();
   }
 
   const record = (event: HeartbeatEvent): HeartbeatEvent => {
     last = event;
+    try {
+      deps.state?.setLast(event);
+    } catch (error) {
+      deps.log?.warn(`heartbeat: could not save the last beat: ${(error as Error).message}`);
+    }
     if (event.status === "failed") deps.log?.warn(`heartbeat (${event.agentId}): ${event.reason}`);
     return event;
   };
@@ -103,7 +127,14 @@ export function createHeartbeat(deps: HeartbeatDeps) {
     const sessionKey = mainSessionKey(s.agentId);
     const skip = (why: string) => record({ ts: t, agentId: s.agentId, status: "skipped", reason: why });
     if (reason === "interval" && !withinActiveHours(s.activeHours, t)) return skip("quiet-hours");
-    if (beating.has(s.agentId) || deps.queue.isBusy(sessionKey)) return skip("requests-in-flight");
+    if (beating.has(s.agentId) || deps.queue.isBusy(sessionKey)) {
+      // One pending retry per agent, soon after: beats never pile up, and a busy moment does not cost a whole interval.
+      if (!retries.has(s.agentId)) {
+        retries.set(s.agentId, { at: t + BUSY_RETRY_MS, reason });
+        arm();
+      }
+      return skip("requests-in-flight");
+    }
     while (starts.length && starts[0]! <= t - 60_000) starts.shift();
     if (starts.length >= FLOOD_LIMIT) return skip("flood");
     starts.push(t);
@@ -155,13 +186,21 @@ export function createHeartbeat(deps: HeartbeatDeps) {
     wake(text: string, mode: "now" | "next-heartbeat", agentId?: string): { ok: true; mode: string; runId?: string; queued?: true } {
       const s = settingsFor(agentId);
       deps.wakeInbox.record(s.agentId, text);
-      if (mode === "next-heartbeat" || beating.has(s.agentId) || deps.queue.isBusy(mainSessionKey(s.agentId))) return { ok: true, mode, queued: true };
+      if (mode === "next-heartbeat") return { ok: true, mode, queued: true };
+      if (beating.has(s.agentId) || deps.queue.isBusy(mainSessionKey(s.agentId))) {
+        // Busy now: the text waits in the inbox and a beat is tried again shortly.
+        if (!retries.has(s.agentId) || retries.get(s.agentId)!.reason === "interval") retries.set(s.agentId, { at: now() + BUSY_RETRY_MS, reason: "wake" });
+        arm();
+        return { ok: true, mode, queued: true };
+      }
       const runId = crypto.randomUUID();
       void beat(s, "wake", runId);
       return { ok: true, mode, runId };
     },
     last: (): HeartbeatEvent | null => last,
+    /** `set-heartbeats`: pauses or resumes recurring beats; kept in state.db, so a restart keeps it. */
     setEnabled(value: boolean): void {
+      deps.state?.setEnabled(value);
       enabled = value;
     },
     get enabled(): boolean {

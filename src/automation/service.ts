@@ -14,6 +14,8 @@ import { createScheduler, type Timers } from "./scheduler.ts";
 import { createCronStore } from "./store.ts";
 import { createWebhookPoster } from "./webhook.ts";
 import { registerCronMethods } from "./ws-methods.ts";
+import { createCronTool } from "../tools/cron/cron-tool.ts";
+import { createHeartbeatState } from "./heartbeat-state.ts";
 
 export interface AutomationDeps {
   db: Database;
@@ -62,14 +64,23 @@ export function createAutomationService(deps: AutomationDeps) {
     log: deps.log,
   });
   registerCronMethods(deps.methods, { ops, scheduler });
-  const heartbeat = createHeartbeat({ config: deps.config, stateDir: dirname(deps.dbPath), queue: deps.queue, sessions: deps.sessions, deliver: channelDeliver(deps.channels), wakeInbox, now: deps.now, timers: deps.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) }, log: deps.log });
+  const heartbeat = createHeartbeat({ state: createHeartbeatState(deps.db), config: deps.config, stateDir: dirname(deps.dbPath), queue: deps.queue, sessions: deps.sessions, deliver: channelDeliver(deps.channels), wakeInbox, now: deps.now, timers: deps.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) }, log: deps.log });
   registerHeartbeatMethods(deps.methods, heartbeat);
+  const cronTool = createCronTool({
+    ops,
+    runNow: (job) => scheduler.runNow(job),
+    changed: () => scheduler.poke(),
+    wake: (text, mode, agentId) => heartbeat.wake(text, mode, agentId),
+    origin: (key) => deps.sessions.get(key)?.origin,
+  });
   return {
     store,
     ops,
     scheduler,
     wakeInbox,
     heartbeat,
+    /** The agent's `cron` tool (reminders from chat). */
+    tools: [cronTool],
     start(): void {
       if (!enabled()) deps.log.info(`cron: cron.enabled is false; ${store.count()} job(s) kept, none will run`);
       scheduler.start();

@@ -14,6 +14,9 @@ export const rootCommand = defineCommand({
     cron: lazy({ name: "cron", description: "Scheduled jobs: add | edit | rm | enable | disable | list | show | run | runs | status" }, async () =>
       rawCommand("cron", "add | edit | rm | enable | disable | list | show | run | runs | status (see openclaw cron help)", (args, io) => import("./cron.ts").then(async (m) => m.runCron(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),
+    system: lazy({ name: "system", description: "System events and the heartbeat: event --text <t> [--mode now|next-heartbeat] | heartbeat last|enable|disable" }, async () =>
+      rawCommand("system", "event --text <text> [--mode now|next-heartbeat] | heartbeat last|enable|disable", (args, io) => import("./system.ts").then(async (m) => m.runSystem(args, io, { gateway: (await import("./gateway-call.ts")).gatewayCaller.bind(null, io) }))),
+    ),
     automations: lazy({ name: "automations", description: "Alias of cron: add | edit | rm | enable | disable | list | show | run | runs | status" }, async () =>
       rawCommand("cron", "add | edit | rm | enable | disable | list | show | run | runs | status (see openclaw cron help)", (args, io) => import("./cron.ts").then(async (m) => m.runCron(args, io, { callGateway: (await import("./gateway-call.ts")).gatewayCaller(io) }))),
     ),

@@ -21,6 +21,8 @@ export interface Rig {
   llm: FakeLlm;
   stateDir: string;
   dbPath: string;
+  /** The rig's one connection to state.db (a second one would contend for its locks). */
+  db: ReturnType<typeof openStateDatabase>;
   sent: Array<{ route: DeliveryRoute; text: string }>;
   store: ReturnType<typeof createCronStore>;
   ops: ReturnType<typeof createCronOps>;
@@ -89,6 +91,7 @@ export function cronRig(options: { llm?: FakeLlmOptions; start?: number; enabled
     llm,
     stateDir,
     dbPath,
+    db,
     sent,
     store,
     ops,

@@ -89,7 +89,7 @@ describe("OpenClaw client methods", () => {
     expect(health.ok).toBe(true);
     expect(Number.isInteger(health.durationMs)).toBe(true);
     expect(health.defaultAgentId).toBe("main");
-    expect(health.agents[0]).toMatchObject({ agentId: "main", isDefault: true, heartbeat: { enabled: false }, sessions: { count: expect.any(Number) } });
+    expect(health.agents[0]).toMatchObject({ agentId: "main", isDefault: true, heartbeat: { enabled: true, every: "30m", everyMs: 1_800_000 }, sessions: { count: expect.any(Number) } });
     expect(health.channels.telegram.accounts.default.running).toBe(true);
   });
 

@@ -126,8 +126,14 @@ describe("openclaw migrate openclaw", () => {
     expect(db.query("SELECT sender_id FROM channel_allow_from").all()).toEqual([{ sender_id: "777" }]);
     expect(db.query("SELECT code, sender_name FROM pairing_requests").all()).toEqual([{ code: "QW3RTY2Z", sender_name: "Grace" }]);
     db.close();
-    const cron = JSON.parse(readFileSync(join(target, "cron", "jobs.json"), "utf8"));
-    expect(cron.jobs.map((j: { name: string }) => j.name)).toEqual(["weekly-report"]);
+    const jobs = new Database(join(target, "state.db"), { readonly: true });
+    const rows = jobs.query("SELECT id, enabled, next_run_at FROM cron_jobs").all() as Array<{ id: string; enabled: number; next_run_at: number }>;
+    jobs.close();
+    // Imported into our cron store, ready to run (not a copy of jobs.json that nothing reads).
+    expect(rows.map((r) => r.id)).toEqual(["5d1c0c59-legacy-job"]);
+    expect(rows[0]!.enabled).toBe(1);
+    expect(rows[0]!.next_run_at).toBeGreaterThan(Date.now());
+    expect(existsSync(join(target, "cron", "jobs.json"))).toBe(false);
     expect(existsSync(join(target, "credentials", "whatsapp", "default", "creds.json"))).toBe(true);
   });
 
@@ -171,6 +177,10 @@ describe("openclaw migrate openclaw", () => {
       const texts = (request.body.messages as Array<{ content: unknown }>).map((m) => JSON.stringify(m.content));
       expect(texts.some((t) => t.includes("remember the number 42"))).toBe(true);
       expect(texts.some((t) => t.includes("and now?"))).toBe(true);
+
+      // The user's OpenClaw cron job is one of this gateway's jobs (its managed ones, e.g. the heartbeat row, are not).
+      const cron = await client.request<{ jobs: Array<{ id: string; name: string; schedule: unknown; delivery: unknown }> }>("cron.list", {});
+      expect(cron.jobs).toEqual([expect.objectContaining({ id: "1cf56427-f873-4537-b73b-a4c3d0ebbbe6", name: "morning-check", schedule: { kind: "every", everyMs: 3_600_000, anchorMs: 1796231685867 }, delivery: { mode: "announce", channel: "last" } })]);
     }, 30_000);
   });
 });

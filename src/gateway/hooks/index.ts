@@ -96,6 +96,8 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
       const pending = wakes().record(agentId, text);
       return Response.json({ ok: true, queued: true, mode, id: pending.id });
     }
+    // Through the heartbeat, as the WS `wake` does: its prompt, HEARTBEAT_OK filter and target apply.
+    if (deps.wake) return Response.json(deps.wake(text, "now", agentId));
     const { runId } = deps.queue.submit({ sessionKey: mainSessionKey(agentId), agentId, message: text, origin: { channel: "hook" } });
     await deps.queue.committed();
     return Response.json({ ok: true, mode, runId });

@@ -2,6 +2,7 @@ import type { Config } from "../../config/schema.ts";
 import { defaultAgentId, listAgents, resolveAgent } from "../../routing/index.ts";
 import type { SessionRecord } from "../../sessions/index.ts";
 import { channelsStatus, type ChannelAccountStatus } from "../../channels/openclaw-status.ts";
+import { heartbeatSettings } from "../../automation/heartbeat-settings.ts";
 
 export interface HealthDeps {
   config(): Config;
@@ -12,6 +13,16 @@ export interface HealthDeps {
   /** `count(agentId)` counts one agent's sessions (without loading them), `count()` all. */
   sessions: { count(agentId?: string): number; list(opts: { agentId?: string; limit?: number }): SessionRecord[] };
   channels(): ChannelAccountStatus[];
+  /** Whether `set-heartbeats` left beats on (default true). */
+  heartbeatsEnabled?: () => boolean;
+}
+
+/** An agent's heartbeat as OpenClaw's `health` reports it, from the same settings the heartbeat runs on. */
+function heartbeatOf(deps: HealthDeps, config: Config, agentId: string) {
+  const s = heartbeatSettings(config, deps.stateDir).find((h) => h.agentId === agentId);
+  const on = s !== undefined && s.everyMs > 0 && (deps.heartbeatsEnabled?.() ?? true);
+  const every = resolveAgent(config, agentId, { stateDir: deps.stateDir, env: deps.env }).heartbeat?.every ?? (s ? "30m" : "0m");
+  return { enabled: on, every: s && s.everyMs > 0 ? every : "0m", everyMs: s && s.everyMs > 0 ? s.everyMs : null, prompt: s?.prompt ?? "", target: s?.target ?? "none", ackMaxChars: s?.ackMaxChars ?? 300 };
 }
 
 /** The session-store summary OpenClaw's `health` prints: path, count and the most recent keys with their age. */
@@ -22,9 +33,9 @@ function sessionSummary(deps: HealthDeps, agentId: string | undefined, now: numb
 }
 
 /**
- * The fields OpenClaw's `health` carries besides ours: channels by id, agents with their (not yet run) heartbeat
- * and sessions, and `durationMs` (how long building this took). Heartbeats are not run by this gateway yet, so
- * every agent reports them disabled rather than pretending.
+ * The fields OpenClaw's `health` carries besides ours: channels by id, agents with their heartbeat (cadence,
+ * prompt, target; disabled when `every` is 0m, the agent does not beat, or `set-heartbeats` paused beats) and
+ * sessions, and `durationMs` (how long building this took).
  */
 export function healthSummary(deps: HealthDeps) {
   const started = performance.now();
@@ -39,7 +50,7 @@ export function healthSummary(deps: HealthDeps) {
       agentId: id,
       ...(agent.name ? { name: agent.name } : {}),
       isDefault: id === defaultId,
-      heartbeat: { enabled: false, every: "0m", everyMs: null, prompt: "", target: agent.heartbeat?.target ?? "none", ackMaxChars: 300 },
+      heartbeat: heartbeatOf(deps, config, id),
       sessions: sessionSummary(deps, id, now),
     };
   });
@@ -53,7 +64,7 @@ export function healthSummary(deps: HealthDeps) {
     channels: channelSummaries,
     channelOrder: channels.channelOrder,
     channelLabels: channels.channelLabels,
-    heartbeatSeconds: 0,
+    heartbeatSeconds: Math.round((agents.find((a) => a.isDefault)?.heartbeat.everyMs ?? 0) / 1000),
     defaultAgentId: defaultId,
     agents,
     sessions: sessionSummary(deps, undefined, now),
@@ -79,7 +90,7 @@ export function statusSummary(deps: HealthDeps, version: string) {
   }));
   return {
     runtimeVersion: version,
-    heartbeat: { defaultAgentId: health.defaultAgentId, agents: health.agents.map((a) => ({ agentId: a.agentId, enabled: false, every: "disabled", everyMs: null })) },
+    heartbeat: { defaultAgentId: health.defaultAgentId, agents: health.agents.map((a) => ({ agentId: a.agentId, enabled: a.heartbeat.enabled, every: a.heartbeat.enabled ? a.heartbeat.every : "disabled", everyMs: a.heartbeat.enabled ? a.heartbeat.everyMs : null })) },
     channelSummary: health.channelOrder.map((id) => `${health.channelLabels[id]}: ${health.channels[id]?.running ? "running" : "stopped"}`),
     queuedSystemEvents: [],
     sessions: {

@@ -8,7 +8,7 @@ import { systemPresence } from "./presence.ts";
 
 export { channelsStatus } from "../../channels/openclaw-status.ts";
 
-/** Registers `agents.list`, `system-presence`, `last-heartbeat`; returns the extra `health`/`status` fields. */
+/** Registers `agents.list`, `system-presence` (the automation registers `last-heartbeat`); returns the extra `health`/`status` fields. */
 export function registerInteropMethods(gateway: Gateway, deps: Omit<HealthDeps, "config" | "stateDir" | "env">) {
   const full: HealthDeps = { ...deps, config: () => gateway.config, stateDir: gateway.paths.stateDir, env: gateway.env };
   // models.list answers with the providers' catalog: OpenClaw's `models list` checks for this before asking.
@@ -21,6 +21,5 @@ export function registerInteropMethods(gateway: Gateway, deps: Omit<HealthDeps, 
     scope: "operator.read",
     handler: () => systemPresence(gateway.hub.connections(), VERSION, gateway.startedAt),
   });
-  // Heartbeat runs belong to the automation work; until then there is never a last one.
   return { health: () => healthSummary(full), status: () => statusSummary(full, VERSION) };
 }

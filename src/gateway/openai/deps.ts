@@ -29,6 +29,8 @@ export interface HttpApiDeps {
   stateDir: string;
   /** Where `next-heartbeat` wakes are recorded; default the state dir's `state.db`, opened on first use. */
   stateDb?: () => Database;
+  /** The heartbeat's wake (`POST /hooks/wake` mode now): the text joins the wake inbox and a beat runs with it. */
+  wake?: (text: string, mode: "now" | "next-heartbeat", agentId?: string) => { ok: true; mode: string; runId?: string; queued?: true };
   log: Logger;
   env?: Record<string, string | undefined>;
 }

@@ -5,6 +5,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { dirname, join, relative, resolve } from "node:path";
 import { chatMessageSchema } from "../../sessions/persisted.ts";
 import type { OpenClawState } from "./source.ts";
+import { convertOpenClawJobs, importCronJobs } from "./cron-import.ts";
 
 export interface Target {
   stateDir: string;
@@ -69,21 +70,21 @@ export function migrateOpenClaw(source: OpenClawState, target: Target, options: 
   try {
     importSessions(db, source, report, options.dryRun);
     importPairing(db, source, report, options.dryRun, now);
+    importCron(db, source, report, options.dryRun, now);
   } finally {
     db.close();
   }
 
-  // Cron: kept in OpenClaw's jobs.json shape under our state dir until this gateway runs cron jobs.
-  const cronFile = join(target.stateDir, "cron", "jobs.json");
-  const existing = existsSync(cronFile) ? (JSON.parse(readFileSync(cronFile, "utf8")).jobs ?? []) : [];
-  const knownIds = new Set(existing.map((j: { id?: unknown }) => j.id));
-  const newJobs = source.cronJobs.filter((j) => !knownIds.has(j.id));
-  step("cron jobs", newJobs.length, newJobs.length ? `kept in ${cronFile}; this gateway does not run cron jobs yet` : undefined);
-  if (!options.dryRun && newJobs.length > 0) {
-    mkdirSync(dirname(cronFile), { recursive: true, mode: 0o700 });
-    writeFileSync(cronFile, `${JSON.stringify({ version: 1, jobs: [...existing, ...newJobs] }, null, 2)}\n`, { mode: 0o600 });
-  }
   return report;
+}
+
+/** Cron jobs into our cron store (state.db), same ids, next runs counted from now; what cannot run here is named. */
+function importCron(db: Database, source: OpenClawState, report: MigrationReport, dryRun: boolean, now: number) {
+  const converted = convertOpenClawJobs(source.cronJobs, now);
+  const fresh = importCronJobs(db, converted.jobs, dryRun);
+  const freshIds = new Set(fresh.map((j) => j.id));
+  report.steps.push({ what: "cron jobs", count: fresh.length, ...(fresh.length ? { detail: `into state.db; run by the gateway (openclaw cron list): ${fresh.map((j) => j.name).join(", ")}` } : {}) });
+  report.notes.push(...converted.skipped, ...converted.notes.filter((n) => [...freshIds].some((id) => n.includes(`(${id})`))));
 }
 
 function importSessions(db: Database, source: OpenClawState, report: MigrationReport, dryRun: boolean) {
