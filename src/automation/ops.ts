@@ -69,16 +69,24 @@ export function createCronOps(store: CronStore, deps: { now?: () => number; newI
     list(params: { includeDisabled?: boolean; limit?: number; offset?: number; query?: string; enabled?: "all" | "enabled" | "disabled" } = {}) {
       const query = params.query?.trim().toLowerCase();
       const wanted = params.enabled ?? (params.includeDisabled === false ? "enabled" : "all");
+      const limit = params.limit ?? 200;
+      if (!query) {
+        // Paged in SQL: a page of 10,000 jobs decodes only its own rows.
+        const offset = Math.max(0, params.offset ?? 0);
+        const { jobs, total } = store.page({ enabled: wanted, offset, limit });
+        const next = Math.min(total, offset) + jobs.length;
+        return { jobs, total, offset: Math.min(total, offset), limit, hasMore: next < total, nextOffset: next < total ? next : null };
+      }
       const all = store
         .list()
         .filter((j) => wanted === "all" || (wanted === "enabled") === j.enabled)
         .filter((j) => !query || `${j.name} ${j.description ?? ""} ${j.id}`.toLowerCase().includes(query));
-      return page(all, params.offset, params.limit ?? 200, "jobs");
+      return page(all, params.offset, limit, "jobs");
     },
 
     runs(params: { id?: string; jobId?: string; runId?: string; limit?: number; offset?: number; status?: string } = {}) {
       const jobId = params.id ?? params.jobId;
-      const names = new Map(store.list().map((j) => [j.id, j.name]));
+      const names = new Map((jobId ? [store.get(jobId)].filter((j) => j !== undefined) : store.list()).map((j) => [j.id, j.name]));
       const entries = store
         .runs(jobId)
         .filter((e) => !params.runId || e.runId === params.runId)

@@ -229,7 +229,7 @@ export function createScheduler(deps: SchedulerDeps) {
      */
     start(): void {
       const startAt = now();
-      for (const job of deps.store.list()) {
+      for (const job of deps.store.running()) {
         if (job.state.runningAtMs !== undefined) {
           deps.store.save({ ...job, state: { ...job.state, runningAtMs: undefined } });
           deps.log?.warn(`cron: job "${job.name}" was running when the gateway stopped; its turn resumes with the session queue`);

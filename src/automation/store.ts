@@ -62,6 +62,9 @@ export function createCronStore(db: Database) {
     due: db.query<JobRow, [number]>("SELECT id, spec, state FROM cron_jobs WHERE enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ? ORDER BY next_run_at"),
     nextWake: db.query<{ at: number | null }, []>("SELECT MIN(next_run_at) AS at FROM cron_jobs WHERE enabled = 1"),
     count: db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM cron_jobs"),
+    page: db.query<JobRow, [number, number, number, number]>("SELECT id, spec, state FROM cron_jobs WHERE enabled IN (?, ?) ORDER BY created_at, id LIMIT ? OFFSET ?"),
+    countWhere: db.query<{ n: number }, [number, number]>("SELECT COUNT(*) AS n FROM cron_jobs WHERE enabled IN (?, ?)"),
+    running: db.query<JobRow, []>("SELECT id, spec, state FROM cron_jobs WHERE json_extract(state, '$.runningAtMs') IS NOT NULL"),
     upsert: db.query<unknown, [string, string, string, number, number | null, number]>(
       `INSERT INTO cron_jobs (id, spec, state, enabled, next_run_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET spec = excluded.spec, state = excluded.state, enabled = excluded.enabled, next_run_at = excluded.next_run_at`,
@@ -103,6 +106,13 @@ export function createCronStore(db: Database) {
     /** The soonest next run of any enabled job. */
     nextWakeAt: (): number | undefined => q.nextWake.get()?.at ?? undefined,
     count: (): number => q.count.get()!.n,
+    /** One page in list order without decoding the rest (`enabled`: which jobs count), and how many there are. */
+    page(options: { enabled: "all" | "enabled" | "disabled"; offset: number; limit: number }): { jobs: CronJob[]; total: number } {
+      const [a, b] = options.enabled === "all" ? [0, 1] : options.enabled === "enabled" ? [1, 1] : [0, 0];
+      return { jobs: q.page.all(a, b, options.limit, options.offset).map(decode), total: q.countWhere.get(a, b)!.n };
+    },
+    /** Jobs marked running (a run the last process was in the middle of), read at start. */
+    running: (): CronJob[] => q.running.all().map(decode),
     /** Inserts or replaces a job (spec and state) in one transaction. */
     save(job: CronJob): void {
       db.transaction(() => {

@@ -270,6 +270,35 @@ describe.skipIf(!hasChromium)("Control UI in a real browser against the compiled
     await shot("config");
   });
 
+  test("the Cron page adds a job, runs it now, shows its history, and disables it", async () => {
+    await page.getByRole("link", { name: "Cron" }).click();
+    await page.locator(".empty", { hasText: "No jobs yet" }).waitFor();
+    const form = page.getByRole("form", { name: "Add a job" });
+    await form.getByLabel("Name").fill("daily digest");
+    await form.getByLabel("Schedule kind").selectOption("cron");
+    await form.getByLabel("When").fill("0 9 * * 1-5");
+    await form.getByLabel("Message to the agent").fill("Say hello for the digest");
+    await form.getByLabel("Delivery").selectOption("none");
+    await form.getByRole("button", { name: "Add" }).click();
+    const card = page.locator('.card[data-job="daily digest"]');
+    await card.locator(".pill", { hasText: "enabled" }).waitFor();
+    expect(await card.locator(".facts").textContent()).toContain("cron 0 9 * * 1-5");
+    await card.getByRole("button", { name: "Run now" }).click();
+    await page.locator(".status-line", { hasText: 'Started "daily digest"' }).waitFor();
+    await card.getByRole("button", { name: "History" }).click();
+    for (let i = 0; i < 50 && (await card.locator(".runs li").count()) === 0; i++) {
+      await Bun.sleep(100);
+      await card.getByRole("button", { name: "History" }).click();
+      await card.getByRole("button", { name: "History" }).click();
+    }
+    await card.locator(".runs li", { hasText: "manual" }).waitFor();
+    expect(await card.locator(".runs li").first().textContent()).toContain("ok");
+    await shot("cron");
+    await card.getByRole("button", { name: "Disable" }).click();
+    await card.locator(".pill", { hasText: "disabled" }).waitFor();
+    await card.getByRole("button", { name: "Enable" }).waitFor();
+  });
+
   test("the Logs page shows the gateway's recent log lines", async () => {
     await page.getByRole("link", { name: "Logs" }).click();
     await page.locator(".log-lines .line", { hasText: "gateway listening" }).waitFor();

@@ -3,6 +3,7 @@ import { connError, connState, logout, serverVersion } from "./gateway.ts";
 import { ChannelsPage } from "./pages/channels.tsx";
 import { ChatPage } from "./pages/chat.tsx";
 import { ConfigPage } from "./pages/config.tsx";
+import { CronPage } from "./pages/cron.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { LogsPage } from "./pages/logs.tsx";
 import { MemoryPage } from "./pages/memory.tsx";
@@ -21,6 +22,7 @@ const VIEWS: Record<PageId, () => preact.JSX.Element> = {
   pairing: PairingPage,
   memory: MemoryPage,
   plugins: PluginsPage,
+  cron: CronPage,
   config: ConfigPage,
   logs: LogsPage,
 };

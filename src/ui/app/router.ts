@@ -10,6 +10,7 @@ export const PAGES = [
   { id: "pairing", label: "Pairing" },
   { id: "memory", label: "Memory" },
   { id: "plugins", label: "Plugins" },
+  { id: "cron", label: "Cron" },
   { id: "config", label: "Config" },
   { id: "logs", label: "Logs" },
 ] as const;
