@@ -90,8 +90,9 @@ export class VectorStore {
     const l = this.loaded;
     if (!l) return;
     for (const op of ops) {
-      if ("clear" in op) (l.n = 0), l.slot.clear();
-      else if ("remove" in op) this.drop(l, op.remove);
+      // After a clear the vectors may have other dimensions (a new embedder): load afresh on the next search.
+      if ("clear" in op) return void (this.loaded = undefined);
+      if ("remove" in op) this.drop(l, op.remove);
       else if (op.bits.byteLength !== l.bitsBytes) this.loaded = undefined;
       else this.append(l, op.put, op.bits);
       if (!this.loaded) return;

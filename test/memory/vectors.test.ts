@@ -144,3 +144,17 @@ test("vectors added and removed after the index is loaded are searched as if it 
   fresh.close();
   store.close();
 });
+
+test("after an embedder change to other dimensions the loaded index searches the new vectors", () => {
+  const store = openMemoryStore(freshPath());
+  const old = fill(store, 300, 768);
+  expect(store.vectors.nearest(old(), 3)).toHaveLength(3);
+  const next = generator(760, 99);
+  store.ensureVectorDims(760);
+  store.write(() => {
+    for (let id = 1; id <= 300; id++) store.vectors.put(id, next());
+  });
+  const q = next();
+  expect(store.vectors.nearest(q, 3).map((h) => h.id)).toEqual(store.vectors.exactNearest(q, 3).map((h) => h.id));
+  store.close();
+});
