@@ -1,7 +1,11 @@
 // Runs the whole suite with `bun test` and prints the plain line `N passed, N failed` that CI reads,
 // keeping bun's exit code. Extra arguments go to `bun test` (a path filter, `-t name`, ...).
-export {};
-const proc = Bun.spawn([process.execPath, "test", ...process.argv.slice(2)], {
+// Files run in one worker per core (`--parallel`); bunfig's [test] timeout does not reach the workers, so it is
+// passed here too. OPENCLAW_TEST_SERIAL=1 runs them in one process, as before.
+import { availableParallelism } from "node:os";
+
+const parallel = process.env.OPENCLAW_TEST_SERIAL === "1" ? [] : [`--parallel=${availableParallelism()}`];
+const proc = Bun.spawn([process.execPath, "test", ...parallel, "--timeout=30000", ...process.argv.slice(2)], {
   stdout: "inherit",
   stderr: "pipe",
   env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" },
