@@ -88,13 +88,14 @@ export function createOutbound(api: SlackApi, settings: SlackSettings, config: R
       const pieces = message.text?.trim() ? splitForSlack(message.text, settings.textLimit) : [];
       for (const text of pieces) {
         const thread_ts = threadFor(channel, target, message, ids.length);
+        // Noted before the post: a reply in the thread may arrive before chat.postMessage's answer does.
+        if (thread_ts) remember(threads, `${channel}:${thread_ts}`, true);
         const sent = await api.call<{ ts: string }>(
           "chat.postMessage",
           { channel, text, mrkdwn: true, unfurl_links: settings.unfurlLinks, unfurl_media: settings.unfurlMedia, ...(thread_ts ? { thread_ts } : {}) },
           signal,
         );
         ids.push(sent.ts);
-        if (thread_ts) remember(threads, `${channel}:${thread_ts}`, true);
       }
       for (const media of message.media ?? []) {
         const file = Bun.file(media.path);

@@ -43,7 +43,7 @@ test.if(cgroups)("each call runs in its own cgroup, which is removed when the ca
   // Outside bubblewrap, so the command sees the host's cgroup names (the sandbox has its own cgroup namespace).
   const host = createToolset({ workspace: dirs.workspace, stateDir: dirs.stateDir, config: { tools: { exec: { sandbox: "off" } } }, env: { PATH: process.env.PATH } });
   const result = await invokeTool(host.tools, "exec", { command: "cat /proc/self/cgroup" }, context(dirs.workspace));
-  const leaf = /openclaw-exec-[0-9]+-[0-9]+/.exec(result.content)?.[0];
+  const leaf = /openclaw-exec-[0-9]+-[0-9a-f]+-[0-9]+/.exec(result.content)?.[0];
   expect(leaf).toBeDefined();
   await Bun.sleep(50);
   const roots = mechanism.kind === "cgroup-v1" ? [mechanism.memoryDir, mechanism.pidsDir] : mechanism.kind === "cgroup-v2" ? [mechanism.dir] : [];

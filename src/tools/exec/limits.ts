@@ -137,7 +137,7 @@ function sweepStale(dirs: string[]): void {
       continue;
     }
     for (const name of names) {
-      const pid = /^openclaw-exec-(\d+)-\d+$/.exec(name)?.[1];
+      const pid = /^openclaw-exec-(\d+)-/.exec(name)?.[1];
       if (!pid || existsSync(`/proc/${pid}`)) continue;
       try {
         rmdirSync(path.join(dir, name));
@@ -149,10 +149,13 @@ function sweepStale(dirs: string[]): void {
 }
 
 let seq = 0;
+// Random too: the counter restarts when this module is loaded afresh in the same process (test workers with
+// --isolate), and reusing a name whose cleanup is still pending made mkdir fail and the call run uncapped.
+const instance = crypto.randomUUID().slice(0, 8);
 
 /** Makes the cgroup(s) for one call; the prefix moves the shell into them before it runs the command. */
 export function planLimits(mechanism: LimitMechanism, limits: ResourceLimits): LimitPlan {
-  const name = `openclaw-exec-${process.pid}-${++seq}`;
+  const name = `openclaw-exec-${process.pid}-${instance}-${++seq}`;
   const dirs: string[] = [];
   // A killed group may take a moment to leave the cgroup: retry, then leave it to the next start's sweep.
   const cleanup = (attempt = 0) => {

@@ -15,6 +15,7 @@ describe("telegram streaming", () => {
     const channel = bot.manager.get("telegram")!;
     const draft = createDraftStream({ channel, target: { chatId: "42" }, minIntervalMs: 250 });
     let text = "";
+    const started = Date.now();
     for (let i = 0; i < 20; i++) {
       text += `word${i} `;
       draft.update(text);
@@ -23,7 +24,8 @@ describe("telegram streaming", () => {
     const sent = await draft.finish(`${text}**end**`);
     const calls = bot.fake.sent.filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
     expect(calls[0]!.method).toBe("sendMessage");
-    expect(calls.length).toBeLessThan(8);
+    // ~800 ms of updates: at most one call per 250 ms interval (more intervals pass when the machine is slow).
+    expect(calls.length).toBeLessThanOrEqual(Math.floor((Date.now() - started) / 250) + 2);
     for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(245);
     expect(calls.at(-1)!.payload.text).toBe(`${text.trim()} <b>end</b>`);
     expect(sent!.messageIds).toHaveLength(1);
