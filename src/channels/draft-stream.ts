@@ -50,12 +50,21 @@ export function createDraftStream(options: DraftStreamOptions): DraftStream {
     }
   }
 
+  // The interval counts from the end of the last call; a call still in flight when the timer fires moves it.
+  async function paced(): Promise<void> {
+    const wait = Math.max(0, lastCallAt + minInterval - clock.now());
+    if (wait > 0) await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+  }
+
   function schedule(): void {
     if (timer !== undefined || cancelled) return;
     const wait = Math.max(0, lastCallAt + minInterval - clock.now());
     timer = clock.setTimeout(() => {
       timer = undefined;
-      running = running.then(flush).catch((error) => options.onError?.(error));
+      running = running
+        .then(paced)
+        .then(() => (cancelled ? undefined : flush()))
+        .catch((error) => options.onError?.(error));
     }, wait);
   }
 
@@ -69,8 +78,7 @@ export function createDraftStream(options: DraftStreamOptions): DraftStream {
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
       await running;
-      const wait = Math.max(0, lastCallAt + minInterval - clock.now());
-      if (wait > 0) await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+      await paced();
       if (latest.trim()) await flush();
       return ids.length ? { messageId: ids.at(-1)!, messageIds: [...ids] } : null;
     },

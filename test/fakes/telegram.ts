@@ -178,6 +178,7 @@ export function startFakeTelegram(options: { token?: string; bot?: { id: number;
     }
   }
 
+  let responseDelayMs = 0;
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -192,7 +193,10 @@ export function startFakeTelegram(options: { token?: string; bot?: { id: number;
       const call = /^\/bot([^/]+)\/(\w+)$/.exec(path);
       if (!call) return json({ ok: false, error_code: 404, description: "Not Found" }, 404);
       if (call[1] !== token) return json({ ok: false, error_code: 401, description: "Unauthorized" }, 401);
-      return api(call[2]!, req);
+      const answer = await api(call[2]!, req);
+      // A slow Bot API: the call is recorded on arrival, its answer comes later.
+      if (responseDelayMs > 0 && call[2] !== "getUpdates") await Bun.sleep(responseDelayMs);
+      return answer;
     },
   });
 
@@ -233,6 +237,10 @@ export function startFakeTelegram(options: { token?: string; bot?: { id: number;
     /** Makes a file downloadable through getFile and /file/bot<token>/<path>. */
     addFile(fileId: string, bytes: Uint8Array, path = `photos/${fileId}.jpg`): void {
       files.set(fileId, { path, bytes });
+    },
+    /** Answers every call except getUpdates this many ms after it arrived (0: at once). */
+    setResponseDelay(ms: number): void {
+      responseDelayMs = ms;
     },
     /** The next call of `method` fails with this error (queue several by calling again). */
     failNext(method: string, failure: ApiFailure): void {

@@ -31,6 +31,24 @@ describe("telegram streaming", () => {
     expect(sent!.messageIds).toHaveLength(1);
   });
 
+  test("with a slow Bot API, each call starts a whole interval after the previous one was answered", async () => {
+    bot = await startBot();
+    bot.fake.setResponseDelay(200);
+    const channel = bot.manager.get("telegram")!;
+    const draft = createDraftStream({ channel, target: { chatId: "42" }, minIntervalMs: 250 });
+    let text = "";
+    for (let i = 0; i < 16; i++) {
+      text += `word${i} `;
+      draft.update(text);
+      await Bun.sleep(60);
+    }
+    await draft.finish(`${text}end`);
+    const calls = bot.fake.sent.filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
+    expect(calls.length).toBeGreaterThan(2);
+    // Arrival to arrival: the 200 ms answer plus the 250 ms interval.
+    for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(445);
+  });
+
   test("a streamed answer past the limit continues in a new message", async () => {
     bot = await startBot({ telegram: { textChunkLimit: 100 } });
     const channel = bot.manager.get("telegram")!;
