@@ -24,6 +24,11 @@ export function decideGroupAccess(message: InboundMessage, config: Record<string
     }
   }
   const requireMention = groups[message.chat.id]?.requireMention ?? groups["*"]?.requireMention ?? true;
-  if (requireMention && !message.mentionsBot) return { action: "ignore", reason: "not mentioned (requireMention)" };
+  if (requireMention && !message.mentionsBot) return { action: "ignore", reason: NOT_MENTIONED };
   return { action: "deliver" };
 }
+
+const NOT_MENTIONED = "not mentioned (requireMention)";
+
+/** True for a message from an allowed sender in an allowed group that only lacks the mention (kept as history). */
+export const awaitsMention = (decision: AccessDecision) => decision.action === "ignore" && decision.reason === NOT_MENTIONED;

@@ -1,6 +1,6 @@
 import { storeInboundMedia, overLimit } from "openclaw/plugin-sdk";
 import type { Channel, ChannelCreateOptions, ChannelRuntimeStatus, InboundMessage } from "openclaw/plugin-sdk";
-import { decideGroupAccess } from "./access.ts";
+import { awaitsMention, decideGroupAccess } from "./access.ts";
 import { isLinked, linkedPhone, type AuthStore } from "./auth-store.ts";
 import { resolveSettings, type WhatsAppSettings } from "./config.ts";
 import { bareJid } from "./jid.ts";
@@ -74,6 +74,22 @@ export function createWhatsAppChannel(options: ChannelCreateOptions, deps: Whats
     }
   }
 
+  // Group lines the agent was not addressed in, by group: shown to it with the next message that addresses it.
+  const history = new Map<string, string[]>();
+  function rememberHistory(message: InboundMessage): void {
+    if (settings.historyLimit <= 0) return;
+    const lines = history.get(message.chat.id) ?? [];
+    lines.push(`${message.sender.name ?? message.sender.id}: ${message.text}`);
+    if (lines.length > settings.historyLimit) lines.splice(0, lines.length - settings.historyLimit);
+    history.set(message.chat.id, lines);
+  }
+  function withHistory(message: InboundMessage): InboundMessage {
+    const lines = history.get(message.chat.id);
+    if (!lines?.length) return message;
+    history.delete(message.chat.id);
+    return { ...message, text: `[Chat messages since your last reply - for context]\n${lines.join("\n")}\n\n[Current message - respond to this]\n${message.text}` };
+  }
+
   /** Hands a message to the gateway, retrying while it cannot commit it. */
   async function deliver(message: InboundMessage, signal: AbortSignal): Promise<boolean> {
     for (let attempt = 0; !signal.aborted; attempt++) {
@@ -98,11 +114,16 @@ export function createWhatsAppChannel(options: ChannelCreateOptions, deps: Whats
     if (normalized.selfChat && !settings.selfChatMode) return;
     const { message } = normalized;
     state.lastInboundAt = Date.now();
-    const wanted = message.chat.kind === "direct" || decideGroupAccess(message, options.config).action === "deliver";
-    let final = message;
+    const decision = message.chat.kind === "direct" ? undefined : decideGroupAccess(message, options.config);
+    const wanted = decision === undefined || decision.action === "deliver";
+    if (decision && awaitsMention(decision)) {
+      rememberHistory(message);
+      return;
+    }
+    let final = decision ? withHistory(message) : message;
     if (normalized.media && wanted) {
       const { media, note } = await download(sock, raw, normalized.media);
-      final = { ...message, media, text: [message.text, note].filter(Boolean).join("\n") };
+      final = { ...final, media, text: [final.text, note].filter(Boolean).join("\n") };
     }
     const accepted = await deliver(final, signal);
     if (accepted && wanted && settings.sendReadReceipts && !normalized.selfChat && raw.key) {

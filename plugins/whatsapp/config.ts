@@ -37,6 +37,8 @@ export const accountSchema = z.object({
   chunkMode: z.enum(["length", "newline"]).optional(),
   mediaMaxMb: z.number().positive().optional(),
   replyToMode: z.enum(["off", "first", "all", "batched"]).optional(),
+  /** Group messages kept (unanswered, for lack of a mention) and shown to the agent when it is next addressed; 0 = none. */
+  historyLimit: z.number().int().min(0).optional(),
   /** Our own: the WhatsApp Web socket URL (a proxy, or a local server in tests); wss, or ws on loopback only. */
   webSocketUrl: z.string().optional(),
 });
@@ -52,6 +54,7 @@ export interface WhatsAppSettings {
   selfChatMode: boolean;
   sendReadReceipts: boolean;
   replyToMode: "off" | "first" | "all";
+  historyLimit: number;
   webSocketUrl?: string;
 }
 
@@ -94,6 +97,7 @@ export function resolveSettings(config: Record<string, unknown>, stateDir: strin
     selfChatMode: c.selfChatMode !== false,
     sendReadReceipts: c.sendReadReceipts !== false,
     replyToMode,
+    historyLimit: c.historyLimit ?? 50,
     ...(typeof c.webSocketUrl === "string" && c.webSocketUrl.trim() ? { webSocketUrl: checkUrl(c.webSocketUrl.trim(), accountId) } : {}),
   };
 }

@@ -57,6 +57,16 @@ function contextInfoOf(c: Content) {
   return c.extendedTextMessage?.contextInfo ?? c.imageMessage?.contextInfo ?? c.videoMessage?.contextInfo ?? c.documentMessage?.contextInfo ?? c.audioMessage?.contextInfo ?? c.stickerMessage?.contextInfo ?? undefined;
 }
 
+/** The quoted message's text (or a media placeholder), for the reply context the model sees. */
+function quotedText(quoted: Content | null | undefined): { text?: string } {
+  const c = unwrap(quoted);
+  if (!c) return {};
+  const text = textOf(c);
+  const media = mediaOf(c);
+  const shown = text || (media ? `<media:${media.kind === "voice" ? "audio" : media.kind}>` : "");
+  return shown ? { text: shown } : {};
+}
+
 const isSelf = (jid: string | undefined | null, self: SelfIdentity) => {
   const bare = bareJid(jid);
   return bare !== undefined && (bare === self.jid || bare === self.lid);
@@ -105,7 +115,7 @@ export function normalizeMessage(raw: WAMessage, self: SelfIdentity, accountId: 
     sender: { id: senderId, ...(raw.pushName ? { name: raw.pushName } : {}) },
     chat: { id: group ? remote : (selfChat ? senderId : peer!), kind: group ? "group" : "direct" },
     mentionsBot: !group || mentioned || repliedToBot,
-    ...(info?.stanzaId ? { replyTo: { messageId: info.stanzaId, ...(info.participant ? { senderId: toE164(info.participant) ?? info.participant } : {}) } } : {}),
+    ...(info?.stanzaId ? { replyTo: { messageId: info.stanzaId, ...quotedText(info.quotedMessage), ...(info.participant ? { senderId: toE164(info.participant) ?? info.participant } : {}) } } : {}),
     ...(selfChat ? { selfChat: true } : {}),
     text: cleaned || placeholder,
     media: [],

@@ -73,9 +73,11 @@ export async function runChannelsLink(command: "login" | "logout", args: string[
     } finally {
       process.off("SIGINT", onSigint);
     }
-    addSectionIfMissing(io, channel);
+    const added = addSectionIfMissing(io, channel);
     const started = (await deps.callGateway?.("channels.start", { channel, accountId }).catch((error: unknown) => {
-      io.err(`The gateway did not start ${label}: ${error instanceof Error ? error.message : String(error)}`);
+      // A gateway started before channels.<name> existed has not loaded that channel's plugin.
+      const hint = added ? ` It was started before channels.${channel} existed: restart it (openclaw gateway restart) to connect.` : "";
+      io.err(`The gateway did not start ${label}: ${error instanceof Error ? error.message : String(error)}.${hint}`);
       return null;
     })) as unknown;
     if (started) io.out(`The running gateway started ${label}.`);
@@ -90,11 +92,12 @@ export async function runChannelsLink(command: "login" | "logout", args: string[
 }
 
 /** After a first login the gateway must know the channel: `channels.<name>` gets an empty section if it has none. */
-function addSectionIfMissing(io: CliIo, channel: string): void {
+function addSectionIfMissing(io: CliIo, channel: string): boolean {
   const { configPath } = resolvePaths({ env: io.env, profile: io.profile, dev: io.dev });
   const raw = existsSync(configPath) ? readRawConfig(configPath) : {};
   const channels = (raw.channels ?? {}) as Record<string, unknown>;
-  if (channels[channel] !== undefined) return;
+  if (channels[channel] !== undefined) return false;
   writeConfig(configPath, setPath(raw, `channels.${channel}`, {}), { env: io.env });
   io.out(`Added channels.${channel} to ${configPath}.`);
+  return true;
 }

@@ -128,10 +128,11 @@ describe("whatsapp groups", () => {
     await until(() => t.received.length === 1, 2000, "the message");
   });
 
-  test("a reply to one of the bot's messages counts as a mention", async () => {
+  test("a reply to one of the bot's messages counts as a mention, and carries the quoted text for context", async () => {
     const t = await connected(base);
-    t.last().deliver(groupMessage(BOB, "and then?", { stanzaId: "OUT1", participant: `${ME}@s.whatsapp.net` }));
+    t.last().deliver(groupMessage(BOB, "and then?", { stanzaId: "OUT1", participant: `${ME}@s.whatsapp.net`, quotedMessage: { conversation: "the story so far" } }));
     await until(() => t.received.length === 1, 2000, "the message");
+    expect(t.received[0]!.replyTo).toEqual({ messageId: "OUT1", text: "the story so far", senderId: `+${ME}` });
   });
 
   test("without a mention the message is ignored (requireMention defaults to true)", async () => {
@@ -139,6 +140,25 @@ describe("whatsapp groups", () => {
     t.last().deliver(groupMessage(BOB, "just chatting"));
     await Bun.sleep(100);
     expect(t.received).toHaveLength(0);
+  });
+
+  test("unaddressed group lines are kept and shown to the agent with the next message that mentions it", async () => {
+    const t = await connected({ ...base, historyLimit: 2 });
+    t.last().deliver(groupMessage(BOB, "first line"), groupMessage(BOB, "second line"), groupMessage(BOB, "third line"));
+    await Bun.sleep(50);
+    t.last().deliver(groupMessage(BOB, `@${ME} summarise`, { mentionedJid: [`${ME}@s.whatsapp.net`] }));
+    const got = await until(() => t.received[0], 2000, "the message");
+    expect(got.text).toBe("[Chat messages since your last reply - for context]\nBob: second line\nBob: third line\n\n[Current message - respond to this]\nsummarise");
+    t.last().deliver(groupMessage(BOB, `@${ME} again`, { mentionedJid: [`${ME}@s.whatsapp.net`] }));
+    await until(() => t.received.length === 2, 2000, "the second message");
+    expect(t.received[1]!.text).toBe("again");
+  });
+
+  test("historyLimit 0 keeps no group history", async () => {
+    const t = await connected({ ...base, historyLimit: 0 });
+    t.last().deliver(groupMessage(BOB, "chatter"), groupMessage(BOB, `@${ME} hi`, { mentionedJid: [`${ME}@s.whatsapp.net`] }));
+    const got = await until(() => t.received[0], 2000, "the message");
+    expect(got.text).toBe("hi");
   });
 
   test("groups.<jid>.requireMention false answers every allowed message of that group", async () => {
