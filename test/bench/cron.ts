@@ -84,7 +84,7 @@ try {
   const loaded = await idleRss();
   line(`gateway RSS, ${JOBS.toLocaleString("en")} jobs (ready + 3 s)`, `${loaded.rss.toFixed(1)} MB`);
   line("  difference", `${(loaded.rss - empty.rss).toFixed(1)} MB`);
-  line(`  ready with ${JOBS.toLocaleString("en")} jobs`, `${loaded.readyMs.toFixed(0)} ms`, `(0 jobs: ${empty.readyMs.toFixed(0)} ms)`);
+  line(`gateway ready, 0 jobs / ${JOBS.toLocaleString("en")} jobs`, `${empty.readyMs.toFixed(0)} / ${loaded.readyMs.toFixed(0)} ms`);
 
   // Probes written while the gateway runs (it notices within its 1 s look-again), due from 3 s ahead every 50 ms.
   const start = Date.now() + 3000;
