@@ -102,4 +102,13 @@ describe("slack channels and threads through the gateway", () => {
     expect(answer.thread_ts).toBe(root);
     expect((await sessionKeys()).some((k) => k.includes(":thread:"))).toBe(false);
   });
+
+  test("replyToMode first puts only the first piece of a long answer in a thread under the question", async () => {
+    e2e = await startSlackE2e({ slack: { ...listed, replyToMode: "first", textChunkLimit: 40, streaming: "off" }, llm: { text: "first part of it.\n\nsecond part of it.\n\nthird part of it." } });
+    const question = e2e.say(GENERAL, `<@${BOT}> explain`);
+    await until(() => postsIn(GENERAL).some((p) => p.text.includes("third")), 4000, "the last piece");
+    const pieces = postsIn(GENERAL);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.map((p) => p.thread_ts)).toEqual([question, ...pieces.slice(1).map(() => undefined)]);
+  });
 });

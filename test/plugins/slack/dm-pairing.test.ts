@@ -38,4 +38,14 @@ describe("slack DMs through the gateway", () => {
     await until(() => postsIn(ALICE_DM).some((p) => p.text === "hello from the model"), 5000, "the answer");
     expect(e2e.slack.stats.connections).toBe(1);
   });
+
+  test("the bot and app tokens may be SecretRefs to the environment", async () => {
+    const ref = (id: string) => ({ source: "env", provider: "default", id });
+    e2e = await startSlackE2e({
+      slack: { botToken: ref("MY_SLACK_BOT"), appToken: ref("MY_SLACK_APP"), dmPolicy: "open", allowFrom: ["*"] },
+      env: { MY_SLACK_BOT: "xoxb-fake-bot-token", MY_SLACK_APP: "xapp-fake-app-token" },
+    });
+    e2e.dm("hi");
+    await until(() => postsIn(ALICE_DM).some((p) => p.text === "hello from the model"), 5000, "the answer");
+  });
 });

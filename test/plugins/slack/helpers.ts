@@ -35,6 +35,8 @@ export interface SlackE2eOptions {
   config?: Record<string, unknown>;
   /** Tokens and API URL from SLACK_* env instead of the config. */
   viaEnv?: boolean;
+  /** Extra environment for the gateway (SecretRefs, SLACK_*). */
+  env?: Record<string, string>;
   /** Skip waiting for the Socket Mode connection (HTTP mode, failures). */
   noWait?: boolean;
 }
@@ -45,6 +47,7 @@ export async function startSlackE2e(options: SlackE2eOptions = {}): Promise<Slac
   const llm = startFakeOpenAI(options.llm ?? { text: "hello from the model" });
   const section = options.viaEnv ? { ...options.slack } : { botToken: slack.botToken, appToken: slack.appToken, apiUrl: slack.apiUrl, ...options.slack };
   const state = writeState(llm, { config: { ...options.config, channels: { slack: section } } });
+  Object.assign(state.env, options.env);
   if (options.viaEnv) Object.assign(state.env, { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
   const booted = await bootGateway(state);
   if (!options.noWait) await until(() => slack.connected(), 10_000, "the Socket Mode connection");
