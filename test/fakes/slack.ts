@@ -123,7 +123,7 @@ export function startFakeSlack(options: FakeSlackOptions = {}) {
         if (!upload) return new Response("no such upload", { status: 404 });
         // The SDK posts the bytes as a multipart form (as Slack's upload URLs take them); a raw body works too.
         if (request.headers.get("content-type")?.includes("multipart/form-data")) {
-          const file = [...(await request.formData()).values()].find((v): v is File => typeof v !== "string");
+          const file = [...(await request.formData()).values()].find((v) => typeof v !== "string") as Blob | undefined;
           upload.bytes = file?.size ?? 0;
         } else upload.bytes = (await request.arrayBuffer()).byteLength;
         return new Response("OK - " + upload.bytes);
