@@ -3,12 +3,15 @@ import type { AccountConfig, ChannelRule } from "./config.ts";
 
 const ids = (list: unknown[] | undefined) => (list ?? []).map((v) => String(v).trim().toLowerCase().replace(/^(slack|user):/, "").replace(/^<@([a-z0-9]+)>$/, "$1"));
 
-/** The `channels.<id>` entry of a Slack channel (by id, `#name`/name, else "*"). */
-export function channelRuleOf(config: Record<string, unknown>, chatId: string, title?: string): ChannelRule | undefined {
+/** The `channels.<id>` entry of a Slack channel (by id, else "*"). */
+export function channelRuleOf(config: Record<string, unknown>, chatId: string): ChannelRule | undefined {
   const channels = (config as AccountConfig).channels ?? {};
-  const name = title?.toLowerCase();
-  return channels[chatId] ?? channels[chatId.toLowerCase()] ?? (name ? channels[`#${name}`] ?? channels[name] : undefined) ?? channels["*"];
+  return channels[chatId] ?? channels[chatId.toUpperCase()] ?? channels["*"];
 }
+
+/** `channels` keys that can never match: only ids (C…, G…) and "*" are compared (names would need a lookup). */
+export const unmatchedChannelKeys = (config: Record<string, unknown>) =>
+  Object.keys((config as AccountConfig).channels ?? {}).filter((key) => key !== "*" && !/^[CG][A-Z0-9]{2,}$/i.test(key));
 
 /**
  * Channel and group-DM messages, as OpenClaw documents them: `groupPolicy` (allowlist by default: the channel must be
@@ -19,7 +22,7 @@ export function decideChannelAccess(message: InboundMessage, config: Record<stri
   const c = config as AccountConfig;
   const policy = c.groupPolicy ?? "allowlist";
   if (policy === "disabled") return { action: "ignore", reason: "channel messages are disabled (groupPolicy)" };
-  const rule = channelRuleOf(config, message.chat.id, message.chat.title);
+  const rule = channelRuleOf(config, message.chat.id);
   if (!rule && policy === "allowlist") return { action: "ignore", reason: `channel ${message.chat.id} is not in channels.slack.channels (groupPolicy allowlist)` };
   if (rule?.enabled === false || rule?.allow === false) return { action: "ignore", reason: `channel ${message.chat.id} is disabled in channels.slack.channels` };
   const users = ids(rule?.users);

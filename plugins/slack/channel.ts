@@ -1,7 +1,7 @@
 import { App, LogLevel, type Logger } from "@slack/bolt";
 import { ChannelError, overLimit, storeInboundMedia } from "openclaw/plugin-sdk";
 import type { Channel, ChannelCreateOptions, ChannelRuntimeStatus, InboundMedia, InboundMessage } from "openclaw/plugin-sdk";
-import { decideChannelAccess, channelRuleOf } from "./access.ts";
+import { channelRuleOf, decideChannelAccess, unmatchedChannelKeys } from "./access.ts";
 import { NotCommittedError } from "./ack.ts";
 import { createSlackApi } from "./api.ts";
 import { resolveSettings, where } from "./config.ts";
@@ -127,6 +127,9 @@ export function createSlackChannel(options: ChannelCreateOptions): Channel {
     streamMode: settings.stream,
     async start(signal) {
       if (settings.streamNote) log?.warn(`${where(accountId)}: ${settings.streamNote}`);
+      for (const key of unmatchedChannelKeys(config)) {
+        log?.warn(`${where(accountId)}.channels["${key}"] is ignored: channel names are not looked up here; use the channel id (C…/G…, from the channel's link) or "*".`);
+      }
       const who = await identify();
       me = who;
       const logger = boltLogger(log, label);

@@ -44,3 +44,10 @@ describe("slack account settings", () => {
     expect(httpWebhookPaths({ botToken: "x" })).toEqual([]);
   });
 });
+
+describe("slack channel keys", () => {
+  test("channel names under channels are reported as never matching (ids and * only)", async () => {
+    const { unmatchedChannelKeys } = await import("../../../plugins/slack/access.ts");
+    expect(unmatchedChannelKeys({ channels: { C0123ABCD: {}, "*": {}, "#general": {}, random: {} } })).toEqual(["#general", "random"]);
+  });
+});

@@ -22,7 +22,7 @@ describe("slack delivery", () => {
     await until(() => e2e!.slack.ackDelay(first) !== undefined, 3000, "the ack");
     expect(e2e.slack.ackDelay(first)!).toBeLessThan(3000);
     const again = e2e.slack.pushEvent(dmEvent("take your time", stamp), { eventId: "Ev0000SLOW", retryAttempt: 1 });
-    await until(() => e2e!.slack.ackDelay(again) !== undefined, 3000, "the ack of the redelivery");
+    await until(() => e2e!.slack.ackDelay(again) !== undefined, 8000, "the ack of the redelivery");
     await until(() => e2e!.slack.posts.length === 1, 15_000, "the answer");
     expect(Date.now() - started).toBeGreaterThan(4000);
     await Bun.sleep(300);
