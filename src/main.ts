@@ -108,6 +108,7 @@ export async function startGateway(options: StartOptions) {
   });
   registerCoreMethods(gateway, () => ({ ...interop.status(), channels: channels?.manager.status() ?? [], modelsWithoutTools: agent.runner.toolSupport.list(), exec: execStatus() }), interop.health);
   chat.registerChatMethods(gateway, { queue, store, config, compaction: agent.compaction, listModels: async (signal) => agent.providers(config()).listModels(signal) });
+  (await import("./gateway/models-probe.ts")).registerModelsProbe(gateway.methods, { registry: () => agent.providers(config()), primary: () => agent.defaultModel(routing.defaultAgentId(config())) });
   (await import("./memory/ws-methods.ts")).registerMemoryMethods(gateway.methods, { index: (agentId) => agent.memory.indexFor(agentId ?? routing.defaultAgentId(config())) });
   const logs = await import("./logs/index.ts");
   logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));

@@ -30,7 +30,7 @@ export async function runModelsList(args: { probe?: boolean; json?: boolean; age
     io.err(error instanceof ConfigError ? error.message : String(error));
     return 1;
   }
-  const [{ createProviderRegistry }, { resolveAgent, defaultAgentId }, { probeProvider }] = await Promise.all([import("../providers/registry.ts"), import("../routing/index.ts"), import("./model-probe.ts")]);
+  const [{ createProviderRegistry }, { resolveAgent, defaultAgentId }, { probeProvider }] = await Promise.all([import("../providers/registry.ts"), import("../routing/index.ts"), import("../providers/probe.ts")]);
   const config = loaded.config;
   const registry = createProviderRegistry({ config, env: ctx.env });
   const agent = resolveAgent(config, args.agent ?? defaultAgentId(config), { stateDir: ctx.paths.stateDir, env: ctx.env });

@@ -76,7 +76,15 @@ describe.skipIf(!hasChromium)("Control UI first hour: Overview, pickers, phone w
     expect(await gatewayCard.textContent()).toContain(VERSION);
     await gatewayCard.locator('[data-fact="uptime"]', { hasText: /^\d+ (s|min)$/ }).waitFor();
     expect(await page.locator('[data-part="model"] [data-fact="primary"]').textContent()).toBe("fake/fake-model");
-    expect(await page.locator('[data-part="model"] .pill').textContent()).toBe("2 available");
+    expect(await page.locator('[data-part="model"] .card-title .pill').textContent()).toBe("2 available");
+    // models.probe runs when the page opens: the fake answers, so its provider shows as reachable.
+    const fakeProbe = page.locator('[data-part="model"] [data-provider="fake"] .pill');
+    await fakeProbe.waitFor();
+    expect(await fakeProbe.textContent()).toBe("reachable");
+    expect(await page.locator('[data-part="model"] [data-provider="fake"]').textContent()).toContain("(primary)");
+    await page.getByRole("button", { name: "Check again" }).click();
+    await page.getByRole("button", { name: "Check again" }).waitFor();
+    expect(await fakeProbe.textContent()).toBe("reachable");
     await page.locator('[data-part="channels"] [data-channel="telegram"] .pill', { hasText: "connected" }).waitFor({ timeout: 10_000 }).catch(async () => {
       await page.getByRole("button", { name: "Refresh" }).click();
       await page.locator('[data-part="channels"] [data-channel="telegram"] .pill', { hasText: "connected" }).waitFor();

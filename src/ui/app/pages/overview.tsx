@@ -6,6 +6,7 @@ import { go } from "../router.ts";
 import { useLoader } from "../use-loader.ts";
 import { channelState } from "./channel-state.ts";
 import { parseLogLine } from "./log-line.ts";
+import { ModelReachability } from "./model-reachability.tsx";
 import { PageHead } from "./page-head.tsx";
 
 interface Overview {
@@ -113,6 +114,7 @@ export function OverviewPage() {
             <dt>Primary</dt>
             <dd data-fact="primary">{o?.primary ?? (o?.models?.[0] ? `${o.models[0].ref} (first found)` : "none")}</dd>
           </dl>
+          <ModelReachability />
           {noModel ? (
             <p class="hint">
               No provider answers. Set a key (e.g. <code>ANTHROPIC_API_KEY</code>) and restart, or point at a local server: <code>models.providers.local.baseUrl</code> on the Config page, or <code>openclaw onboard</code>.

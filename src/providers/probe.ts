@@ -1,5 +1,5 @@
-import { createModelDiscovery } from "../providers/model-discovery.ts";
-import type { ProviderEntry } from "../providers/types.ts";
+import { createModelDiscovery } from "./model-discovery.ts";
+import type { ProviderEntry } from "./types.ts";
 
 /**
  * Whether a provider's endpoint answers, without spending tokens: `GET {baseUrl}/models` (Anthropic and Gemini
@@ -24,6 +24,8 @@ export async function probeProvider(entry: ProviderEntry, options: { fetch?: typ
     return { ok: true };
   } catch (error) {
     const e = error as Error & { code?: string };
-    return { ok: false, error: e.name === "TimeoutError" ? "no answer within 3 s" : (e.code ?? e.message) };
+    if (e.name === "TimeoutError") return { ok: false, error: `no answer within ${(options.timeoutMs ?? 3000) / 1000} s` };
+    if (e.code === "ECONNREFUSED" || e.code === "ConnectionRefused") return { ok: false, error: `connection refused at ${new URL(url).host} (ECONNREFUSED): is the server running?` };
+    return { ok: false, error: e.code ? `${e.code}: ${e.message}` : e.message };
   }
 }
