@@ -16,6 +16,8 @@ function accountSnapshot(a: ChannelAccountStatus) {
     lastError: a.lastError,
     lastStartAt: a.lastStartAt,
     reconnectAttempts: a.restarts,
+    // Channels that link a device (WhatsApp): OpenClaw's `linked` flag, which its CLI prints.
+    ...(a.canLogin ? { linked: a.configured } : {}),
     ...(a.botUsername ? { probe: { ok: true, bot: { username: a.botUsername } } } : {}),
   };
 }

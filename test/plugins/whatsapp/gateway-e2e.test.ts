@@ -74,6 +74,7 @@ describe("whatsapp through the real gateway", () => {
     await until(() => g.sockets.length === 2, 3000, "the account's own socket");
     const account = status.accounts.find((a: { channel: string }) => a.channel === "whatsapp");
     expect(account).toMatchObject({ configured: true, running: true, canLogin: true });
+    expect(status.channelAccounts.whatsapp[0]).toMatchObject({ linked: true });
   });
 
   test("channels.logout over the WS unlinks the running account and status then says not linked", async () => {
@@ -88,6 +89,7 @@ describe("whatsapp through the real gateway", () => {
     expect(await g.call("channels.logout", { channel: "whatsapp" })).toMatchObject({ cleared: true, loggedOut: true });
     const after = (await g.call("channels.status", {})).accounts[0];
     expect(after).toMatchObject({ running: false, configured: false });
+    expect((await g.call("channels.status", {})).channelAccounts.whatsapp[0]).toMatchObject({ linked: false, configured: false });
     expect(after.detail).toContain("not linked");
   });
 });
