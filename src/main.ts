@@ -171,6 +171,9 @@ if (import.meta.main) {
   // citty decides on colours when it loads: none into a pipe or file (NO_COLOR is only set for that moment).
   const plain = !process.stdout.isTTY && !process.env.FORCE_COLOR && process.env.NO_COLOR === undefined;
   if (plain) process.env.NO_COLOR = "1";
+  // build.ts starts the binary with JIT tier-up thresholds scaled up (start-up code stays interpreted); a command
+  // still running after a second (memory index, agent --local) gets the normal JIT. The gateway resets it at ready.
+  setTimeout(() => Bun.unsafe.setJITPolicy(1), 1000).unref();
   void import("./cli/index.ts").then(({ runCli }) => {
     if (plain) delete process.env.NO_COLOR;
     return runCli(process.argv.slice(2));
