@@ -23,8 +23,12 @@ export interface StartOptions {
  * The gateway as a composition of services, in start order; each owns its start and stop, and `stop` ends them in
  * reverse. Everything is imported here lazily, so the CLI's `--help` and `--version` load none of it.
  */
+/** Set once a gateway starts in this process: it restores the normal JIT itself (gateway/idle-jit.ts). */
+let gatewayOwnsJit = false;
+
 export async function startGateway(options: StartOptions) {
   const { paths, env, log } = options;
+  gatewayOwnsJit = true;
   const [{ createGateway }, { registerCoreMethods }, { mountControlUi }, { getUiAsset }, sessions, { createAgentService }, routing, chat, chatEvents, channelService, { collectWhenIdle }, { startPlugins }, tools] =
     await Promise.all([
       import("./gateway/create.ts"),
@@ -117,6 +121,7 @@ export async function startGateway(options: StartOptions) {
   automationTools = automation.tools;
   channels = await channelService.startChannels({ gateway, db, queue, store, config, log, env, plugins: { ...plugins.channelLoaders(), ...options.channelPlugins }, hooks: plugins.registry.hooks });
   const stopIdleGc = collectWhenIdle(gateway.app, queue);
+  (await import("./gateway/idle-jit.ts")).normalJitOnFirstUse(gateway.app, queue);
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, prepareTools: agent.prepareTools, stateDir: paths.stateDir, stateDb: () => db, log, env, wake: automation.heartbeat.wake });
   const pluginServices = plugins.attach(gateway);
   gateway.onConfigChange((next) => mcp.onConfigChange(next));
@@ -130,9 +135,6 @@ export async function startGateway(options: StartOptions) {
   await pluginServices.start(gateway.port);
   automation.start();
   gateway.markReady();
-  // The binary starts with JIT tier-up thresholds scaled up (build.ts `jitPolicy`) so run-once start-up code stays in
-  // the interpreter; from here on requests get the normal JIT.
-  Bun.unsafe.setJITPolicy(1);
   const execReportTimer = setTimeout(() => {
     const report = execStatus();
     if (report?.warning) log.warn(report.warning);
@@ -172,8 +174,8 @@ if (import.meta.main) {
   const plain = !process.stdout.isTTY && !process.env.FORCE_COLOR && process.env.NO_COLOR === undefined;
   if (plain) process.env.NO_COLOR = "1";
   // build.ts starts the binary with JIT tier-up thresholds scaled up (start-up code stays interpreted); a command
-  // still running after a second (memory index, agent --local) gets the normal JIT. The gateway resets it at ready.
-  setTimeout(() => Bun.unsafe.setJITPolicy(1), 1000).unref();
+  // still running after a second (memory index, agent --local) gets the normal JIT. A gateway restores it on first use.
+  setTimeout(() => gatewayOwnsJit || Bun.unsafe.setJITPolicy(1), 1000).unref();
   void import("./cli/index.ts").then(({ runCli }) => {
     if (plain) delete process.env.NO_COLOR;
     return runCli(process.argv.slice(2));
