@@ -19,13 +19,13 @@ export interface StartOptions {
   bundledPlugins?: import("./plugin-sdk/types.ts").BundledPlugin[];
 }
 
+/** Set once a gateway starts in this process: it restores the normal JIT itself (gateway/idle-jit.ts). */
+let gatewayOwnsJit = false;
+
 /**
  * The gateway as a composition of services, in start order; each owns its start and stop, and `stop` ends them in
  * reverse. Everything is imported here lazily, so the CLI's `--help` and `--version` load none of it.
  */
-/** Set once a gateway starts in this process: it restores the normal JIT itself (gateway/idle-jit.ts). */
-let gatewayOwnsJit = false;
-
 export async function startGateway(options: StartOptions) {
   const { paths, env, log } = options;
   gatewayOwnsJit = true;
