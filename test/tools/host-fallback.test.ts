@@ -32,7 +32,7 @@ test.if(canHide)("without bubblewrap, a workspace inside the state dir stays usa
   await mkdir(path.join(workspace, "sub"), { recursive: true });
   await Bun.write(path.join(workspace, "here.txt"), "visible");
   const { tools } = withoutBwrap(workspace, dirs.stateDir);
-  const result = await invokeTool(tools, "exec", { command: "cat ../here.txt; echo new > ../made.txt; cat ../../openclaw.json; ls ../..", workdir: "sub" }, context(workspace));
+  const result = await invokeTool(tools, "exec", { command: "cat ../here.txt; echo new > ../made.txt; cat ../../openclaw.json 2>&1; ls ../..", workdir: "sub" }, context(workspace));
   expect(result.content).toContain("visible");
   expect(result.content).not.toContain("secret-token");
   expect(result.content).toEndWith("\nworkspace\n");
