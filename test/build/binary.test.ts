@@ -5,14 +5,14 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
-import { buildBinary, isolatedEnv, runBinary, startGateway, type BuiltBinary } from "./harness.ts";
+import { sharedBinary, isolatedEnv, runBinary, startGateway, type BuiltBinary } from "./harness.ts";
 
 let binary: BuiltBinary;
 let sandboxDir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  binary = await buildBinary();
+  binary = await sharedBinary();
   sandboxDir = mkdtempSync(join(tmpdir(), "openclaw-run-"));
   env = isolatedEnv(sandboxDir);
 }, 240_000);

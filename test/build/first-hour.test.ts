@@ -5,14 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeOpenAI } from "../fakes/llm/index.ts";
-import { buildBinary, hideRepoPrefix, isolatedEnv, runBinary, startGateway, type BuiltBinary } from "./harness.ts";
+import { sharedBinary, hideRepoPrefix, isolatedEnv, runBinary, startGateway, type BuiltBinary } from "./harness.ts";
 
 let binary: BuiltBinary;
 let base: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  binary = await buildBinary();
+  binary = await sharedBinary();
   base = mkdtempSync(join(tmpdir(), "openclaw-hour-"));
   env = isolatedEnv(base);
 }, 240_000);

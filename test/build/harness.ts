@@ -1,6 +1,6 @@
 // Shared by the binary smoke tests and the startup benchmark: build the executable alone into an empty dir,
 // run it with a throwaway HOME and no node_modules reachable, and wait for the gateway's /healthz.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -33,6 +33,42 @@ export async function buildBinary(extra: string[] = [], name = "openclaw"): Prom
     throw new Error(`build.ts exited with ${code}:\n${err}${out}`);
   }
   return { dir, path, output: out.trim(), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The plain build (`buildBinary()`), made once per `npm test` run: test/run.ts points OPENCLAW_TEST_BINARY_CACHE at a
+ * fresh dir it removes at the end; the first file to ask builds (an atomic mkdir decides who), the others wait for
+ * it, in any worker. Without the variable (one file run by hand) it is a private build. Its cleanup() leaves a
+ * shared build alone.
+ */
+export async function sharedBinary(): Promise<BuiltBinary> {
+  const cache = process.env.OPENCLAW_TEST_BINARY_CACHE;
+  if (!cache) return buildBinary();
+  const dir = join(cache, "plain");
+  const done = join(cache, "plain.done");
+  const failed = join(cache, "plain.failed");
+  let mine = false;
+  try {
+    mkdirSync(join(cache, "plain.lock"));
+    mine = true;
+  } catch {
+    // Another file builds it (or built it).
+  }
+  if (mine) {
+    try {
+      const built = await buildBinary();
+      renameSync(built.dir, dir);
+      writeFileSync(done, built.output);
+    } catch (error) {
+      writeFileSync(failed, String(error));
+      throw error;
+    }
+  }
+  for (const deadline = Date.now() + 240_000; !existsSync(done); await Bun.sleep(100)) {
+    if (existsSync(failed)) throw new Error(`the shared build failed:\n${readFileSync(failed, "utf8")}`);
+    if (Date.now() > deadline) throw new Error(`the shared build in ${cache} did not finish within 240 s`);
+  }
+  return { dir, path: join(dir, "openclaw"), output: readFileSync(done, "utf8"), cleanup() {} };
 }
 
 /** A fresh HOME and state dir, and an env without node_modules, bun or the repo on any path. */

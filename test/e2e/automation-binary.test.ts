@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_HEARTBEAT_PROMPT } from "../../src/automation/heartbeat-settings.ts";
-import { buildBinary, isolatedEnv, runBinary, startGateway, type BuiltBinary, type RunningGateway } from "../build/harness.ts";
+import { sharedBinary, isolatedEnv, runBinary, startGateway, type BuiltBinary, type RunningGateway } from "../build/harness.ts";
 import { startFakeOpenAI, type FakeLlm } from "../fakes/llm/index.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram.ts";
 import { requestTexts } from "./helpers.ts";
@@ -47,7 +47,7 @@ async function until<T>(check: () => T | undefined | false | Promise<T | undefin
 
 beforeAll(async () => {
   [binary, llm, telegram] = await Promise.all([
-    buildBinary(),
+    sharedBinary(),
     startFakeOpenAI({ script: (request, index) => ({ text: requestTexts(request, "user").at(-1)?.startsWith(DEFAULT_HEARTBEAT_PROMPT) ? beatReply : `Cron answer ${index}: stretch your legs.` }) }),
     startFakeTelegram(),
   ]);
