@@ -5,6 +5,7 @@ import { isMemoryPath, listMemoryFiles, readMemoryFile } from "./files.ts";
 import { embedPending, syncText, type EmbedProgress, type SyncReport } from "./indexer.ts";
 import { searchIndex, type MemoryHit } from "./search.ts";
 import type { MemorySettings } from "./settings.ts";
+import type { VecOps } from "./sqlite-vec.ts";
 import { openMemoryStore, type MemoryStore } from "./store.ts";
 import { fileHistory, restoreVersion, type VersionEntry } from "./versions.ts";
 import { watchMemory } from "./watcher.ts";
@@ -25,6 +26,8 @@ export interface MemoryIndexOptions {
   embedder?: Embedder;
   now?: () => number;
   log?: { warn(message: string): void };
+  /** How sqlite-vec is loaded for the exact rescore (tests make it fail to exercise the JavaScript fallback). */
+  vecOps?: VecOps;
 }
 
 export interface SearchResponse {
@@ -73,7 +76,7 @@ const SEARCH_RETRY_MS = 30_000;
 export function openMemoryIndex(options: MemoryIndexOptions) {
   const { settings, workspace } = options;
   const now = options.now ?? Date.now;
-  const store: MemoryStore = openMemoryStore(settings.storePath, { vector: settings.vectorEnabled });
+  const store: MemoryStore = openMemoryStore(settings.storePath, { vector: settings.vectorEnabled, ...(options.vecOps ? { vecOps: options.vecOps } : {}), onFallback: (message) => options.log?.warn(`memory: ${message}`) });
   const choice = options.embedder ? { embedder: options.embedder } : chooseEmbedder(settings, options.config, options.env, options.fetch, options.sleep);
   const embedder: Embedder | undefined = store.vectorsEnabled ? choice.embedder : undefined;
   const reason = !choice.embedder ? choice.reason : !store.vectorsEnabled ? "vector search is off (memory.search.store.vector.enabled: false); keyword search only" : undefined;
@@ -187,7 +190,7 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
         provider: embedder?.id,
         mode: embedder ? "hybrid" : "keyword",
         ...(reason ? { reason } : {}),
-        vectorStore: store.vectorsEnabled ? "sqlite (float32) + in-process binary index, exact cosine rescore" : "off (memory.search.store.vector.enabled: false)",
+        vectorStore: store.vectorsEnabled ? vectorStoreLine(store) : "off (memory.search.store.vector.enabled: false)",
         ...(embedder ? { embedding: { ...progress, running: Boolean(embedding), ...(lastError ? { lastError } : {}) } } : {}),
         cacheEntries: count("SELECT count(*) AS n FROM memory_embedding_cache"),
         extraPaths: settings.extraPaths.map((e) => e.path),
@@ -232,3 +235,10 @@ export function openMemoryIndex(options: MemoryIndexOptions) {
 }
 
 export type MemoryIndex = ReturnType<typeof openMemoryIndex>;
+
+/** The `vectorStore` status line: where vectors live and which engine computes the exact cosine rescore. */
+function vectorStoreLine(store: MemoryStore): string {
+  const { engine, reason } = store.vectors.rescorer.describe();
+  const rescore = engine === "sqlite-vec" ? "exact cosine rescore by sqlite-vec" : `exact cosine rescore in JavaScript (sqlite-vec unavailable: ${reason})`;
+  return `sqlite (float32) + in-process binary index, ${rescore}`;
+}

@@ -81,7 +81,7 @@ function loadFrom(db: Database, path: string): void {
     throw new VecError(
       "load_failed",
       `Could not load sqlite-vec from ${path}: ${detail}. ` +
-        "Memory search falls back to keyword-only; on macOS bun:sqlite needs Database.setCustomSQLite() " +
+        "Memory search still works (its exact rescore runs in JavaScript); on macOS bun:sqlite needs Database.setCustomSQLite() " +
         "pointing at a SQLite built with extension loading.",
       { cause },
     );

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { migrateOwner, openStateDatabase } from "../storage/state-db.ts";
 import { loadVec } from "./sqlite-vec.ts";
+import type { RescoreOptions } from "./rescore.ts";
 import { VectorStore } from "./vectors.ts";
 
 /** The memory index's tables, owner "memory" (append steps, never edit them). */
@@ -50,14 +51,14 @@ export interface MemoryStore {
 }
 
 /** Opens (creating) the index database at `path` through the one state-db opener, with the "memory" migrations. */
-export function openMemoryStore(path: string, options: { vector?: boolean } = {}): MemoryStore {
+export function openMemoryStore(path: string, options: { vector?: boolean } & RescoreOptions = {}): MemoryStore {
   const db = openStateDatabase(path);
   migrateOwner(db, "memory", MEMORY_MIGRATIONS);
   dropLegacyVec0(db);
   const getMeta = db.query<{ value: string }, [string]>("SELECT value FROM memory_meta WHERE key = ?");
   const putMeta = db.query<unknown, [string, string]>("INSERT INTO memory_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   const meta = (key: string) => getMeta.get(key)?.value;
-  const vectors = new VectorStore(db);
+  const vectors = new VectorStore(db, { ...(options.vecOps ? { vecOps: options.vecOps } : {}), ...(options.onFallback ? { onFallback: options.onFallback } : {}) });
   const write = <T>(fn: () => T): T => {
     let result: T;
     try {

@@ -1,15 +1,12 @@
 import type { Database } from "bun:sqlite";
 import { hammingKernel, type HammingKernel } from "./hamming-wasm.ts";
+import { cosine, floats, norm, Rescorer, type RescoreOptions, type VectorHit } from "./rescore.ts";
+
+export type { VectorHit } from "./rescore.ts";
 
 /** Hamming candidates per wanted result, before the exact cosine rescore (and never fewer than `MIN_RESCORE`). */
 export const RESCORE_FACTOR = 8;
 export const MIN_RESCORE = 128;
-
-export interface VectorHit {
-  id: number;
-  /** Cosine similarity, exact (computed on the stored float32 vectors). */
-  similarity: number;
-}
 
 interface Loaded {
   dataVersion: number;
@@ -43,8 +40,9 @@ export function signBits(v: Float32Array): Uint32Array {
  * sign bits), and the process keeps the bits of every vector in WebAssembly memory (dims/8 bytes each: 19 MB for
  * 100,000 × 1536), loaded on the first vector search. A search ranks all vectors by Hamming distance of the bits
  * (hamming-wasm.ts: 1.7 ms for 100,000 × 1536 bits, against 24 ms for sqlite-vec's bit[] vec0 scan), keeps
- * `k × RESCORE_FACTOR` (at least 128), and rescores those with the exact cosine of the float vectors read by id.
- * Below that many vectors every one is rescored, so small indexes are searched exactly.
+ * `k × RESCORE_FACTOR` (at least 128), and rescores those with the exact cosine of the float vectors, computed by
+ * sqlite-vec in SQL (rescore.ts; in JavaScript when sqlite-vec cannot be loaded). Below that many vectors every one
+ * is rescored, so small indexes are searched exactly.
  *
  * Writes go through `put`/`remove`/`clear` inside the caller's transaction and reach the in-memory bits only on
  * `committed()`; `rolledBack()` drops them and forces a reload. A commit by another connection (the CLI while the
@@ -57,8 +55,13 @@ export class VectorStore {
   private readonly putBits;
   private readonly delVector;
   private readonly delBits;
+  readonly rescorer: Rescorer;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    options: RescoreOptions = {},
+  ) {
+    this.rescorer = new Rescorer(db, options);
     this.putVector = db.query<unknown, [number, Uint8Array]>("INSERT OR REPLACE INTO memory_vectors (id, vector) VALUES (?, ?)");
     this.putBits = db.query<unknown, [number, Uint8Array]>("INSERT OR REPLACE INTO memory_vector_bits (id, bits) VALUES (?, ?)");
     this.delVector = db.query<unknown, [number]>("DELETE FROM memory_vectors WHERE id = ?");
@@ -110,7 +113,7 @@ export class VectorStore {
     if (l.n === 0 || k <= 0 || l.dims !== query.length) return [];
     const want = Math.max(k * RESCORE_FACTOR, MIN_RESCORE);
     const ids = l.n <= want ? Array.from(l.ids.subarray(0, l.n)) : hammingNearest(l, signBits(query), want);
-    return this.rescore(query, ids).slice(0, k);
+    return this.rescorer.rescore(query, ids).slice(0, k);
   }
 
   /** Exact cosine over every stored vector (for measuring the recall of `nearest`; reads them all). */
@@ -121,20 +124,6 @@ export class VectorStore {
       hits.push({ id: r.id, similarity: cosine(query, qn, floats(r.vector)) });
     }
     return hits.sort((a, b) => b.similarity - a.similarity).slice(0, k);
-  }
-
-  private rescore(query: Float32Array, ids: number[]): VectorHit[] {
-    const qn = norm(query);
-    const hits: VectorHit[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      const rows = this.db.query<{ id: number; vector: Uint8Array }, number[]>(`SELECT id, vector FROM memory_vectors WHERE id IN (${part.map(() => "?").join(",")})`).all(...part);
-      for (const r of rows) {
-        const v = floats(r.vector);
-        if (v.length === query.length) hits.push({ id: r.id, similarity: cosine(query, qn, v) });
-      }
-    }
-    return hits.sort((a, b) => b.similarity - a.similarity);
   }
 
   private dataVersion(): number {
@@ -225,20 +214,4 @@ function hammingNearest(l: Loaded, q: Uint32Array, want: number): number[] {
   for (let r = 0; r < n; r++) if (dist[r]! < cut) ids.push(l.ids[r]!);
   for (let r = 0; r < n && ids.length < want; r++) if (dist[r] === cut) ids.push(l.ids[r]!);
   return ids;
-}
-
-/** The blob as float32s: a view when SQLite's buffer is 4-byte aligned (it usually is), else a copy. */
-const floats = (b: Uint8Array) => (b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.byteLength >> 2) : new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
-
-function norm(v: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return Math.sqrt(s);
-}
-
-function cosine(q: Float32Array, qn: number, v: Float32Array): number {
-  let dot = 0;
-  let vv = 0;
-  for (let i = 0; i < v.length; i++) (dot += q[i]! * v[i]!), (vv += v[i]! * v[i]!);
-  return qn > 0 && vv > 0 ? dot / (qn * Math.sqrt(vv)) : 0;
 }

@@ -142,7 +142,7 @@ async function vectorRecall(label: string, index: ReturnType<typeof openMemoryIn
     });
   }
   const found = got.reduce((n, hits, i) => n + hits.filter((h) => exact[i]!.some((e) => e.id === h.id)).length, 0);
-  console.log(`${label}: vector stage (Hamming prefilter, exact rescore of ${Math.max(k * RESCORE_FACTOR, MIN_RESCORE)}) p50 ${ms(pct(times, 50))}; recall@${k} vs exact cosine ${(found / (k * sample.length)).toFixed(3)} over ${sample.length} queries (${values.vectors} vectors)`);
+  console.log(`${label}: vector stage (Hamming prefilter, exact rescore of ${Math.max(k * RESCORE_FACTOR, MIN_RESCORE)} by ${index.store.vectors.rescorer.describe().engine}) p50 ${ms(pct(times, 50))}; recall@${k} vs exact cosine ${(found / (k * sample.length)).toFixed(3)} over ${sample.length} queries (${values.vectors} vectors)`);
 }
 
 try {
