@@ -124,6 +124,7 @@ export async function startGateway(options: StartOptions) {
   (await import("./gateway/idle-jit.ts")).normalJitOnFirstUse(gateway.app, queue);
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, prepareTools: agent.prepareTools, stateDir: paths.stateDir, stateDb: () => db, log, env, wake: automation.heartbeat.wake });
   const pluginServices = plugins.attach(gateway);
+  (await import("./mcp/ws-method.ts")).registerMcpMethods(gateway.methods, { config, mcp });
   gateway.onConfigChange((next) => mcp.onConfigChange(next));
   await mcp.start();
   mountControlUi(gateway.app, getUiAsset);

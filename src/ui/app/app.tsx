@@ -6,6 +6,7 @@ import { ConfigPage } from "./pages/config.tsx";
 import { CronPage } from "./pages/cron.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { LogsPage } from "./pages/logs.tsx";
+import { McpPage } from "./pages/mcp.tsx";
 import { MemoryPage } from "./pages/memory.tsx";
 import { OverviewPage } from "./pages/overview.tsx";
 import { PairingPage } from "./pages/pairing.tsx";
@@ -23,6 +24,7 @@ const VIEWS: Record<PageId, () => preact.JSX.Element> = {
   memory: MemoryPage,
   plugins: PluginsPage,
   cron: CronPage,
+  mcp: McpPage,
   config: ConfigPage,
   logs: LogsPage,
 };

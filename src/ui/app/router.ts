@@ -11,6 +11,7 @@ export const PAGES = [
   { id: "memory", label: "Memory" },
   { id: "plugins", label: "Plugins" },
   { id: "cron", label: "Cron" },
+  { id: "mcp", label: "MCP" },
   { id: "config", label: "Config" },
   { id: "logs", label: "Logs" },
 ] as const;
