@@ -70,7 +70,7 @@ describe("scopes", () => {
   });
 
   test("every registered method needs a scope a read-only client is refused for, unless it only reads", async () => {
-    const readOnly = new Set(["health", "status", "config.get", "config.schema", "chat.history", "sessions.list", "sessions.get", "models.list", "models.probe", "logs.tail", "channels.status", "agents.list", "system-presence", "last-heartbeat", "plugins.list", "skills.status", "memory.status", "memory.search", "memory.get", "memory.files", "memory.history", "cron.list", "cron.get", "cron.status", "cron.runs"]);
+    const readOnly = new Set(["health", "status", "config.get", "config.schema", "chat.history", "sessions.list", "sessions.get", "models.list", "models.probe", "logs.tail", "channels.status", "agents.list", "system-presence", "last-heartbeat", "plugins.list", "skills.status", "memory.status", "memory.search", "memory.get", "memory.files", "memory.history", "cron.list", "cron.get", "cron.status", "cron.runs", "mcp.status"]);
     const methods = reader.hello.features.methods;
     for (const method of methods.filter((m) => !readOnly.has(m))) {
       expect([method, await codeOf(reader.request(method, {}))]).toEqual([method, "FORBIDDEN"]);
