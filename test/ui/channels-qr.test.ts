@@ -2,9 +2,9 @@
 // gateway from source: a WhatsApp account that is not linked offers "Link with QR code", which goes through
 // web.login.start with the real Baileys socket (here pointed at a refused local port, as WhatsApp cannot be faked).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
+import { CHROMIUM, hasChromium, openBrowser } from "./browser.ts";
 import { freePort, startTestGateway, TOKEN, type TestGateway } from "../gateway/helpers.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import { createLogger } from "../../src/log.ts";
@@ -14,8 +14,6 @@ import { fakeDeps, ME } from "../plugins/whatsapp/helpers.ts";
 import { tempState } from "../gateway/helpers.ts";
 
 setDefaultTimeout(20_000);
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the Channels QR browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 describe.skipIf(!hasChromium)("the Channels page with an unlinked WhatsApp account", () => {
@@ -27,15 +25,7 @@ describe.skipIf(!hasChromium)("the Channels page with an unlinked WhatsApp accou
     gw = await startTestGateway({
       config: { gateway: { auth: { mode: "token", token: TOKEN } }, channels: { whatsapp: { webSocketUrl: `ws://127.0.0.1:${freePort()}/ws/chat` } } },
     });
-    const { chromium } = await import("playwright-core");
-    context = await chromium.launchPersistentContext(join(gw.stateDir, "chromium-profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 760 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(8000);
+    ({ context, page } = await openBrowser(join(gw.stateDir, "chromium-profile")));
     await page.goto(`${gw.httpUrl}/#token=${TOKEN}`);
     await page.locator(".conn-open").waitFor();
     await page.getByRole("link", { name: "Channels" }).click();
@@ -78,15 +68,7 @@ describe.skipIf(!hasChromium)("the Channels page linking WhatsApp by QR (the soc
       flags: { port: 0 },
       channelPlugins: { whatsapp: async () => ({ plugin: createWhatsAppPlugin(async () => fake.deps) }) },
     });
-    const { chromium } = await import("playwright-core");
-    context = await chromium.launchPersistentContext(join(state.stateDir, "chromium-profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 760 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(8000);
+    ({ context, page } = await openBrowser(join(state.stateDir, "chromium-profile")));
     await page.goto(`${gateway.url}/#token=${TOKEN}`);
     await page.locator(".conn-open").waitFor();
     await page.getByRole("link", { name: "Channels" }).click();

@@ -1,16 +1,15 @@
 // The Control UI's Memory page in a real browser (Debian's chromium through playwright-core) against the real
 // gateway from source, with the fake embeddings server on 127.0.0.1:0 for hybrid search.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
+import { CHROMIUM, hasChromium, openBrowser } from "./browser.ts";
 import { startFakeEmbeddings, type FakeEmbeddings } from "../fakes/embeddings.ts";
 import { repoRoot } from "../build/harness.ts";
 import { startTestGateway, TOKEN, type TestGateway } from "../gateway/helpers.ts";
 
 setDefaultTimeout(20_000);
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the Memory page browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 const FIRST = "# 2026-11-30\n\n## Health\nThe dentist appointment is on Friday at 3pm with Dr. Alvarez.\n";
@@ -36,15 +35,7 @@ describe.skipIf(!hasChromium)("the Memory page", () => {
     writeFileSync(join(workspace, "MEMORY.md"), "# Me\nPrefers green tea.\n");
     note = join(workspace, "memory", "2026-11-30.md");
     writeFileSync(note, FIRST);
-    const { chromium } = await import("playwright-core");
-    context = await chromium.launchPersistentContext(join(gw.stateDir, "chromium-profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 760 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(8000);
+    ({ context, page } = await openBrowser(join(gw.stateDir, "chromium-profile")));
     await page.goto(`${gw.httpUrl}/#token=${TOKEN}`);
     await page.locator(".conn-open").waitFor();
     await page.getByRole("link", { name: "Memory" }).click();
