@@ -51,22 +51,30 @@ export function createAgentService(deps: AgentServiceDeps) {
   const memoryTools = createMemoryTools((ctx) => memory.index(ctx.agentId ?? defaultAgentId(config()), ctx.workspace));
 
   const toolsets = new Map<string, { config: Config; set: ReturnType<typeof createToolset> }>();
+  // The offered core tools per agent, reused while nothing they are made of changed: each turn then gets the same
+  // tool objects (memory's versioned writers are wrappers), so their JSON schemas and the prompt stay cached.
+  const offeredCache = new Map<string, { config: Config; set: ReturnType<typeof createToolset>; memoryOn: boolean; service: Tool[]; core: Tool[] }>();
   const toolsFor = (agentId: string): Tool[] => {
+    const cfg = config();
     const info = agentInfo(agentId);
     // Rebuilt after a config change (sandbox, web_fetch guard) so it applies at once; background jobs are kept.
     let entry = toolsets.get(agentId);
-    if (entry?.config !== config()) {
-      const set = createToolset({ workspace: info.workspace, stateDir: paths.stateDir, config: config(), env, message: deps.message, jobs: entry?.set.jobs });
-      toolsets.set(agentId, (entry = { config: config(), set }));
+    if (entry?.config !== cfg) {
+      const set = createToolset({ workspace: info.workspace, stateDir: paths.stateDir, config: cfg, env, message: deps.message, jobs: entry?.set.jobs });
+      toolsets.set(agentId, (entry = { config: cfg, set }));
     }
     const set = entry.set;
-    // The message tool only where a channel is configured: without one it is noise in the prompt.
-    const channelsConfigured = Object.values(config().channels ?? {}).some((c) => c && c.enabled !== false);
-    const memoryOn = memory.offered(config(), info.workspace, agentId);
-    const base = channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message");
-    const offered = [...(memoryOn ? [...memory.versionWrites(base, agentId, info.workspace), ...memoryTools] : base), ...(deps.serviceTools?.() ?? [])];
-    const core = applyToolPolicy(offered, config(), agentId);
-    return deps.extendTools ? deps.extendTools(core, config(), { agentId, workspaceDir: info.workspace }) : core;
+    const memoryOn = memory.offered(cfg, info.workspace, agentId);
+    const service = deps.serviceTools?.() ?? [];
+    let offered = offeredCache.get(agentId);
+    if (!offered || offered.config !== cfg || offered.set !== set || offered.memoryOn !== memoryOn || !sameTools(offered.service, service)) {
+      // The message tool only where a channel is configured: without one it is noise in the prompt.
+      const channelsConfigured = Object.values(cfg.channels ?? {}).some((c) => c && c.enabled !== false);
+      const base = channelsConfigured ? set.tools : set.tools.filter((t) => t.name !== "message");
+      const all = [...(memoryOn ? [...memory.versionWrites(base, agentId, info.workspace), ...memoryTools] : base), ...service];
+      offeredCache.set(agentId, (offered = { config: cfg, set, memoryOn, service, core: applyToolPolicy(all, cfg, agentId) }));
+    }
+    return deps.extendTools ? deps.extendTools(offered.core, cfg, { agentId, workspaceDir: info.workspace }) : offered.core;
   };
 
   const runner = createAgentRunner({
@@ -130,3 +138,5 @@ export function createAgentService(deps: AgentServiceDeps) {
     },
   };
 }
+
+const sameTools = (a: readonly Tool[], b: readonly Tool[]) => a === b || (a.length === b.length && a.every((t, i) => t === b[i]));

@@ -63,6 +63,18 @@ test("memory tools are offered only when memory is enabled and there are memory 
   expect(names(disabled)).not.toContain("memory_get");
 });
 
+test("while memory is offered each turn gets the same tool objects (their schemas and the prompt stay cached)", async () => {
+  const fake = startFakeOpenAI({ text: "ok" });
+  fakes.push(fake);
+  const { workspace, service } = setup(() => ({}), fake);
+  writeFileSync(join(workspace, "MEMORY.md"), "# Me\n");
+  const first = service.toolsFor("main");
+  const second = service.toolsFor("main");
+  expect(first.map((t) => t.name)).toContain("memory_search");
+  expect(second).toHaveLength(first.length);
+  second.forEach((tool, i) => expect(tool).toBe(first[i]!));
+});
+
 test("each change the agent makes to a memory note with write, edit or apply_patch is kept as its own version", async () => {
   const patch = "*** Begin Patch\n*** Update File: memory/2026-12-01.md\n@@\n-Dentist on Friday at 4pm.\n+Dentist on Friday at 5pm.\n*** End Patch";
   const fake = startFakeOpenAI({
