@@ -28,10 +28,15 @@ const BYTES_PER_MESSAGE = 300;
  * The model's context of recently used sessions (messages and the seq of their entries, not whole transcripts).
  * Entries the store appends join it as they are written (`appended`); rows are read back (`readEntries`) only for a
  * session not cached, after a compaction entry, or after another connection (a CLI command) committed to the
- * database, which `PRAGMA data_version` reveals. The store calls `clear` whenever entries change other than by
+ * database, which `PRAGMA data_version` reveals (asked once per group commit: `openTransaction` names the one open,
+ * during which no other connection can commit). The store calls `clear` whenever entries change other than by
  * appending, or a write rolls back.
  */
-export function createContextCache(db: Database, readEntries: (sessionId: string, afterSeq: number) => TranscriptEntry[], options: { maxBytes?: number } = {}) {
+export function createContextCache(
+  db: Database,
+  readEntries: (sessionId: string, afterSeq: number) => TranscriptEntry[],
+  options: { maxBytes?: number; openTransaction?: () => number } = {},
+) {
   const contexts = new Map<string, CachedContext>();
   const maxBytes = options.maxBytes ?? CONTEXT_CACHE_BYTES;
 
@@ -47,9 +52,13 @@ export function createContextCache(db: Database, readEntries: (sessionId: string
   }
   const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
   let seenVersion = dataVersion.get()!.data_version;
+  let checkedIn = 0;
 
   /** Marks every cached context stale when another connection has committed since the last look. */
   function noticeOtherWriters(): void {
+    const transaction = options.openTransaction?.() ?? 0;
+    if (transaction !== 0 && transaction === checkedIn) return;
+    checkedIn = transaction;
     const version = dataVersion.get()!.data_version;
     if (version === seenVersion) return;
     seenVersion = version;

@@ -123,6 +123,12 @@ export interface CommitBatch {
   flush(): void;
   /** Calls `listener` whenever a group commit fails and is rolled back (caches of what was written must go). */
   onRollback(listener: () => void): void;
+  /**
+   * Which group commit is open: a number that changes with every transaction the batch begins, or 0 when none is.
+   * While one is open this connection holds the write lock, so no other connection can commit until it ends: what
+   * was read from the database (`PRAGMA data_version`) in that transaction stays true for its rest.
+   */
+  current(): number;
 }
 
 const batches = new WeakMap<Database, CommitBatch>();
@@ -146,6 +152,7 @@ export function commitBatch(db: Database): CommitBatch {
   const existing = batches.get(db);
   if (existing) return existing;
   let open = false;
+  let epoch = 0;
   let waiters: Array<{ resolve(): void; reject(error: unknown): void }> = [];
   const rollbackListeners: Array<() => void> = [];
   const flush = () => {
@@ -169,6 +176,7 @@ export function commitBatch(db: Database): CommitBatch {
     if (!open && !db.inTransaction) {
       db.exec("BEGIN IMMEDIATE");
       open = true;
+      epoch++;
       setImmediate(flush);
     }
   };
@@ -185,6 +193,7 @@ export function commitBatch(db: Database): CommitBatch {
     committed: () => (open ? new Promise((resolve, reject) => waiters.push({ resolve, reject })) : Promise.resolve()),
     flush,
     onRollback: (listener) => void rollbackListeners.push(listener),
+    current: () => (open && db.inTransaction ? epoch : 0),
   };
   batches.set(db, batch);
   return batch;

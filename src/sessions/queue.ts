@@ -5,7 +5,7 @@ import type { CompactionSettings, Summarise } from "./compaction.ts";
 import { SessionError } from "./errors.ts";
 import { type ResetPolicy, parseChatCommand } from "./reset.ts";
 import type { SessionStore } from "./store.ts";
-import { type ActiveTurn, executeTurn } from "./turn.ts";
+import { type ActiveTurn, executeTurn, type TurnDeps } from "./turn.ts";
 import type { QueueMode, RunOutcome, RunRecord, RunTurn, SessionEvent, SessionOrigin } from "./types.ts";
 
 export interface SessionQueueOptions {
@@ -92,6 +92,8 @@ export function createSessionQueue(options: SessionQueueOptions) {
   const waiters = new Map<string, Array<(outcome: RunOutcome) => void>>();
   const idleWaiters: Array<() => void> = [];
   const running = new Set<Promise<void>>();
+  // Lanes with a turn or command running (counted from before it starts, in case it settles something at once).
+  let busy = 0;
   let closed = false;
   const parseCommand = (text: string) => parseChatCommand(text) ?? parsePluginCommand(text, options.pluginCommands?.());
 
@@ -105,7 +107,16 @@ export function createSessionQueue(options: SessionQueueOptions) {
     }
   };
 
+  // Runs waiting in a lane or answered by its turn, until settled: waiting for one of them needs no read of the store.
+  const inLanes = new Set<string>();
+  const enqueue = (l: Lane, p: Pending, at = l.pending.length) => {
+    l.pending.splice(at, 0, p);
+    inLanes.add(p.run.runId);
+    for (const r of p.resume ?? []) inLanes.add(r.runId);
+  };
+
   const settle = (runId: string, outcome: RunOutcome) => {
+    inLanes.delete(runId);
     const list = waiters.get(runId);
     waiters.delete(runId);
     for (const resolve of list ?? []) resolve({ ...outcome, runId } as RunOutcome);
@@ -121,8 +132,6 @@ export function createSessionQueue(options: SessionQueueOptions) {
     if (!l.active && l.pending.length > 0 && !ready.includes(l.key)) ready.push(l.key);
   };
 
-  const activeCount = () => [...lanes.values()].filter((l) => l.active).length;
-
   function takeBatch(l: Lane): Pending[] {
     const first = l.pending.shift()!;
     const joins = (p: Pending | undefined) => !!p && !p.resume && !p.command && p.run.queueMode === "collect";
@@ -132,23 +141,26 @@ export function createSessionQueue(options: SessionQueueOptions) {
     return batch;
   }
 
+  const turnDeps: TurnDeps = {
+    store,
+    runTurn: options.runTurn,
+    now,
+    resetPolicy: options.resetPolicy ?? (() => ({ mode: "none" })),
+    compaction: options.compaction,
+    emit,
+    shuttingDown: () => closed,
+  };
+
   function pump(): void {
-    while (!closed && ready.length > 0 && activeCount() < maxConcurrent) {
+    while (!closed && ready.length > 0 && busy < maxConcurrent) {
       const l = lanes.get(ready.shift()!);
       if (!l || l.active || l.pending.length === 0) continue;
       const batch = takeBatch(l);
       const runs = batch.flatMap((p) => [p.run, ...(p.resume ?? [])]);
       const command = batch[0]!.command;
+      busy++;
       const task = (command ? runCommand(l, batch[0]!.run, command) : executeTurn(
-        {
-          store,
-          runTurn: options.runTurn,
-          now,
-          resetPolicy: options.resetPolicy ?? (() => ({ mode: "none" })),
-          compaction: options.compaction,
-          emit,
-          shuttingDown: () => closed,
-        },
+        turnDeps,
         {
           sessionKey: l.key,
           agentId: l.agentId,
@@ -163,6 +175,7 @@ export function createSessionQueue(options: SessionQueueOptions) {
           },
         },
       )).then(({ outcome, runIds }) => {
+        busy--;
         l.active = undefined;
         for (const runId of runIds) settle(runId, outcome);
         if (l.pending.length === 0) lanes.delete(l.key);
@@ -277,24 +290,24 @@ export function createSessionQueue(options: SessionQueueOptions) {
         return { runId: run.runId, accepted: true, command: command.kind };
       }
       const follow = store.insertRun({ ...input, runId: undefined, idempotencyKey: undefined, message: { ...stamped, content: command.rest }, queueMode });
-      l.pending.push({ run: follow.run, model: input.model });
+      enqueue(l, { run: follow.run, model: input.model });
       markReady(l);
       pump();
       return { runId: follow.run.runId, accepted: true, command: command.kind };
     }
 
     if (command?.kind === "compact" || command?.kind === "plugin") {
-      l.pending.push({ run, command });
+      enqueue(l, { run, command });
       markReady(l);
       pump();
       return { runId: run.runId, accepted: true, command: command.kind };
     }
 
     if (queueMode === "interrupt") {
-      l.pending.unshift({ run, model: input.model });
+      enqueue(l, { run, model: input.model }, 0);
       l.active?.controller.abort();
     } else {
-      l.pending.push({ run, model: input.model });
+      enqueue(l, { run, model: input.model });
     }
     markReady(l);
     pump();
@@ -321,9 +334,11 @@ export function createSessionQueue(options: SessionQueueOptions) {
 
     /** Resolves with the run's `final` or `error` event, at once if it already ended. */
     wait(runId: string, signal?: AbortSignal): Promise<RunOutcome> {
-      const run = store.runState(runId);
-      if (!run) return Promise.reject(new SessionError("unknown_run", `No run "${runId}": it was never submitted to this gateway.`));
-      if (run.outcome) return Promise.resolve(run.outcome);
+      if (!inLanes.has(runId)) {
+        const run = store.runState(runId);
+        if (!run) return Promise.reject(new SessionError("unknown_run", `No run "${runId}": it was never submitted to this gateway.`));
+        if (run.outcome) return Promise.resolve(run.outcome);
+      }
       if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise((resolve, reject) => {
         // A waiter that gives up (its signal aborts) leaves nothing behind: neither its resolver nor its listener.
@@ -361,10 +376,10 @@ export function createSessionQueue(options: SessionQueueOptions) {
         if (run.status === "running" && !run.mergedInto) {
           store.discardPartialTurn(run.runId);
           const at = l.pending.findIndex((p) => !p.resume);
-          l.pending.splice(at < 0 ? l.pending.length : at, 0, { run, resume: merged.get(run.runId) ?? [] });
+          enqueue(l, { run, resume: merged.get(run.runId) ?? [] }, at < 0 ? l.pending.length : at);
           resumed++;
         } else if (run.status === "queued") {
-          l.pending.push({ run, command: laneCommandOf(run.message, parseCommand) });
+          enqueue(l, { run, command: laneCommandOf(run.message, parseCommand) });
           queued++;
         }
         markReady(l);

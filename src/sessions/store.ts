@@ -63,19 +63,37 @@ export function createSessionStore(options: SessionStoreOptions) {
   const fileBacked = db.filename && db.filename !== ":memory:" ? join(dirname(db.filename), "media", "tool") : undefined;
   const media = createToolMedia(options.mediaDir ?? fileBacked);
   // Reads rows through `q` and `toEntry`, defined below (the callback runs only after the store is built).
-  const contexts = createContextCache(db, (sessionId, afterSeq) => q.entriesAfter.all(sessionId, afterSeq).map(toEntry));
+  const contexts = createContextCache(db, (sessionId, afterSeq) => q.entriesAfter.all(sessionId, afterSeq).map(toEntry), { openTransaction: batch.current });
   const transaction = atomically(db);
   // Whatever rolls back takes the cached transcripts with it: they may hold entries that were just undone.
   const undoable = <T>(fn: () => T): T => {
     try {
       return fn();
     } catch (error) {
-      contexts.clear();
+      forgetWrites();
       throw error;
     }
   };
   const atomic = <T>(fn: () => T): T => undoable(() => transaction(fn));
-  batch.onRollback(() => contexts.clear());
+  // Runs this connection ended, with their end: an ended run never changes again, so whoever waits for it (twice a
+  // turn) reads it here instead of starting a read of the database. Only the latest; dropped with any rollback.
+  const ended = new Map<string, Pick<RunRecord, "status" | "outcome">>();
+  const forgetWrites = () => {
+    contexts.clear();
+    ended.clear();
+  };
+  batch.onRollback(forgetWrites);
+  // Origins repeat (a session's is read with it every turn): each distinct JSON goes through the schema once.
+  const origins = new Map<string, SessionOrigin>();
+  const parseOrigin = (text: string, where: string): SessionOrigin => {
+    let origin = origins.get(text);
+    if (!origin) {
+      origin = parseColumn(originSchema, text, where);
+      if (origins.size >= CACHED_ORIGINS) origins.delete(origins.keys().next().value!);
+      origins.set(text, origin);
+    }
+    return { ...origin };
+  };
 
   const toSession = (r: SessionRow): SessionRecord => ({
     key: r.key,
@@ -86,7 +104,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     model: r.model ?? undefined,
     inputTokens: r.input_tokens,
     outputTokens: r.output_tokens,
-    origin: r.origin ? parseColumn(originSchema, r.origin, `sessions.origin of ${r.key}`) : undefined,
+    origin: r.origin ? parseOrigin(r.origin, `sessions.origin of ${r.key}`) : undefined,
     label: r.label ?? undefined,
   });
   const toEntry = (r: EntryRow): TranscriptEntry => {
@@ -103,7 +121,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     queueMode: r.queue_mode,
     message: parseColumn(chatMessageSchema, r.message, `runs.message of ${r.run_id}`),
     idempotencyKey: r.idempotency_key ?? undefined,
-    origin: r.origin ? parseColumn(originSchema, r.origin, `runs.origin of ${r.run_id}`) : undefined,
+    origin: r.origin ? parseOrigin(r.origin, `runs.origin of ${r.run_id}`) : undefined,
     mergedInto: r.merged_into ?? undefined,
     sessionId: r.session_id ?? undefined,
     createdAt: r.created_at,
@@ -142,6 +160,7 @@ export function createSessionStore(options: SessionStoreOptions) {
       `UPDATE runs SET status = $status, finished_at = $now, outcome = $outcome WHERE run_id = $runId AND status IN ('queued', 'running')`,
     ),
     touchSession: db.query<unknown, [number, string]>("UPDATE sessions SET updated_at = ? WHERE key = ?"),
+    renew: db.query<unknown, [string, number, string]>("UPDATE sessions SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0 WHERE key = ?"),
     setOrigin: db.query<unknown, [string, string]>("UPDATE sessions SET origin = ? WHERE key = ?"),
     addUsage: db.query<unknown, [number, number, number, string | null, string]>(
       `UPDATE sessions SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, model = COALESCE(?, model) WHERE key = ?`,
@@ -154,8 +173,10 @@ export function createSessionStore(options: SessionStoreOptions) {
   }
 
   function ensure(input: { key: string; agentId: string; origin?: SessionOrigin; model?: string }): SessionRecord {
-    const existing = get(input.key);
-    if (existing) return existing;
+    return get(input.key) ?? create(input);
+  }
+
+  function create(input: { key: string; agentId: string; origin?: SessionOrigin; model?: string }): SessionRecord {
     q.insertSession.run({
       key: input.key,
       agentId: input.agentId,
@@ -165,6 +186,14 @@ export function createSessionStore(options: SessionStoreOptions) {
       origin: input.origin ? JSON.stringify(input.origin) : null,
     });
     return get(input.key)!;
+  }
+
+  /** A fresh transcript (new sessionId) for the session; the old one is kept but no longer sent to the model. */
+  function renew(session: SessionRecord): SessionRecord {
+    const sessionId = newId();
+    const updatedAt = now();
+    q.renew.run(sessionId, updatedAt, session.key);
+    return { ...session, sessionId, updatedAt, inputTokens: 0, outputTokens: 0 };
   }
 
   function requireSession(key: string): SessionRecord {
@@ -266,9 +295,7 @@ export function createSessionStore(options: SessionStoreOptions) {
 
     /** Starts a fresh transcript (new sessionId) for the key; the old one is kept but no longer sent to the model. */
     reset(key: string): SessionRecord {
-      requireSession(key);
-      db.query("UPDATE sessions SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0 WHERE key = ?").run(newId(), now(), key);
-      return get(key)!;
+      return renew(requireSession(key));
     },
 
     /** Removes the session and all its transcripts. */
@@ -339,6 +366,8 @@ export function createSessionStore(options: SessionStoreOptions) {
 
     /** A run's status and outcome only: what waiting for its end needs, without parsing its message (per turn, twice). */
     runState(runId: string): Pick<RunRecord, "status" | "outcome"> | undefined {
+      const known = ended.get(runId);
+      if (known) return known;
       const r = q.runState.get(runId);
       if (!r) return undefined;
       return { status: r.status, outcome: r.outcome ? parseColumn(outcomeSchema, r.outcome, `runs.outcome of ${r.run_id}`) : undefined };
@@ -350,21 +379,26 @@ export function createSessionStore(options: SessionStoreOptions) {
     },
 
     /**
-     * Starts a turn in one transaction: creates the session if new, marks the runs running (all but the first
-     * merged into it) and, unless resuming, appends their user messages to the transcript tagged with the turn's run id.
+     * Starts a turn in one transaction: creates the session if new (or renews it when `resetIf` says its transcript
+     * is done), marks the runs running (all but the first merged into it) and, unless resuming, appends their user
+     * messages to the transcript tagged with the turn's run id. Returns the session as it now is.
      */
-    startTurn(input: { turnRunId: string; runs: RunRecord[]; sessionKey: string; agentId: string; origin?: SessionOrigin; resume?: boolean }) {
+    startTurn(input: {
+      turnRunId: string; runs: RunRecord[]; sessionKey: string; agentId: string; origin?: SessionOrigin; resume?: boolean;
+      resetIf?: (session: SessionRecord) => boolean;
+    }): SessionRecord {
       return atomic(() => {
-        const session = ensure({ key: input.sessionKey, agentId: input.agentId, origin: input.origin });
-        if (input.origin) q.setOrigin.run(JSON.stringify(input.origin), input.sessionKey);
+        const existing = get(input.sessionKey);
+        const session = !existing ? create({ key: input.sessionKey, agentId: input.agentId, origin: input.origin }) : input.resetIf?.(existing) ? renew(existing) : existing;
+        if (input.origin && existing) q.setOrigin.run(JSON.stringify(input.origin), input.sessionKey);
         for (const run of input.runs) {
           q.markStarted.run({ now: now(), sessionId: session.sessionId, mergedInto: run.runId === input.turnRunId ? null : input.turnRunId, runId: run.runId });
           if (!input.resume) appendMessage({ sessionKey: input.sessionKey, sessionId: session.sessionId, runId: input.turnRunId, message: run.message });
         }
         const updatedAt = now();
         q.touchSession.run(updatedAt, input.sessionKey);
-        // Without a new origin, what a fresh read would return, without reading again.
-        return input.origin ? get(input.sessionKey)! : { ...session, updatedAt };
+        // What a fresh read would return, without reading again.
+        return { ...session, updatedAt, ...(input.origin ? { origin: { ...input.origin } } : {}) };
       });
     },
 
@@ -382,7 +416,10 @@ export function createSessionStore(options: SessionStoreOptions) {
     finishTurn(input: { runIds: string[]; sessionKey: string; status: Exclude<RunStatus, "queued" | "running">; outcome: RunOutcome; usage?: Usage; model?: string }): void {
       atomic(() => {
         for (const runId of input.runIds) {
-          q.markFinished.run({ status: input.status, now: now(), outcome: JSON.stringify({ ...input.outcome, runId }), runId });
+          const outcome = { ...input.outcome, runId };
+          if (q.markFinished.run({ status: input.status, now: now(), outcome: JSON.stringify(outcome), runId }).changes === 0) continue;
+          if (ended.size >= CACHED_ENDS) ended.delete(ended.keys().next().value!);
+          ended.set(runId, { status: input.status, outcome });
         }
         q.addUsage.run(now(), input.usage?.inputTokens ?? 0, input.usage?.outputTokens ?? 0, input.model ?? null, input.sessionKey);
       });
@@ -424,6 +461,8 @@ export function createSessionStore(options: SessionStoreOptions) {
 }
 
 const WRITES = ["patch"] as const;
+const CACHED_ENDS = 1024;
+const CACHED_ORIGINS = 1024;
 const ATOMIC_WRITES = ["ensure", "reset", "delete", "appendMessage", "appendCompaction", "insertRun", "startTurn", "mergeIntoTurn", "finishTurn", "discardPartialTurn"] as const;
 
 export type SessionStore = ReturnType<typeof createSessionStore>;

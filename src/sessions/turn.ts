@@ -2,7 +2,7 @@ import type { AgentEvent, ChatMessage, Usage } from "../agent/types.ts";
 import { type CompactionSettings, type Summarise, compactHistory } from "./compaction.ts";
 import { type ResetPolicy, shouldResetSession } from "./reset.ts";
 import type { SessionStore } from "./store.ts";
-import type { RunOutcome, RunRecord, RunStatus, RunTurn, SessionEvent } from "./types.ts";
+import type { RunOutcome, RunRecord, RunStatus, RunTurn, SessionEvent, SessionRecord } from "./types.ts";
 
 /** A turn in progress: one call of the run loop answering one or more queued messages. */
 export interface ActiveTurn {
@@ -66,12 +66,10 @@ export async function executeTurn(deps: TurnDeps, input: TurnInput): Promise<{ o
   };
 
   try {
-    const existing = store.get(sessionKey);
-    if (!input.resume && existing && shouldResetSession(existing.updatedAt, deps.now(), deps.resetPolicy(agentId, sessionKey))) {
-      store.reset(sessionKey);
-    }
     const origin = input.runs.findLast((r) => r.origin)?.origin;
-    const session = store.startTurn({ turnRunId, runs: input.runs, sessionKey, agentId, origin, resume: input.resume });
+    // A session idle past its reset policy starts a fresh transcript with this turn (never a resumed one).
+    const resetIf = input.resume ? undefined : (s: SessionRecord) => shouldResetSession(s.updatedAt, deps.now(), deps.resetPolicy(agentId, sessionKey));
+    const session = store.startTurn({ turnRunId, runs: input.runs, sessionKey, agentId, origin, resume: input.resume, resetIf });
     turn.sessionId = session.sessionId;
 
     const history = store.historyContext(sessionKey, { sessionId: turn.sessionId });

@@ -224,6 +224,25 @@ describe("the transcript cache", () => {
     expect(contents(store)).toEqual(["kept", "next"]);
   });
 
+  test("a run's end that is rolled back is not reported as ended", () => {
+    const store = createSessionStore({});
+    const { run } = store.insertRun({ sessionKey: K, agentId: "main", queueMode: "collect", message: user("hi") });
+    const outcome = { type: "final" as const, runId: run.runId, text: "hello", stopReason: "stop" };
+    expect(() =>
+      store.write(() => {
+        store.finishTurn({ runIds: [run.runId], sessionKey: K, status: "done", outcome });
+        expect(store.runState(run.runId)?.status).toBe("done");
+        throw new Error("later step failed");
+      }),
+    ).toThrow("later step failed");
+    expect(store.runState(run.runId)).toEqual({ status: "queued", outcome: undefined });
+    store.finishTurn({ runIds: [run.runId], sessionKey: K, status: "done", outcome });
+    expect(store.runState(run.runId)).toEqual({ status: "done", outcome });
+    // An ended run stays as it ended: a second end changes nothing.
+    store.finishTurn({ runIds: [run.runId], sessionKey: K, status: "error", outcome: { type: "error", runId: run.runId, error: { code: "internal", message: "late" } } });
+    expect(store.runState(run.runId)).toEqual({ status: "done", outcome });
+  });
+
   test("a database of schema version 1 is migrated with its sessions, transcripts and runs", () => {
     const path = tempDb();
     const old = new Database(path);
