@@ -120,7 +120,7 @@ export async function startGateway(options: StartOptions) {
   const automation = (await import("./automation/service.ts")).createAutomationService({ db, dbPath: join(paths.stateDir, "state.db"), queue, sessions: store, config, methods: gateway.methods, channels: () => channels?.manager, log });
   automationTools = automation.tools;
   channels = await channelService.startChannels({ gateway, db, queue, store, config, log, env, plugins: { ...plugins.channelLoaders(), ...options.channelPlugins }, hooks: plugins.registry.hooks });
-  const stopIdleGc = collectWhenIdle(gateway.app, queue);
+  const stopIdleGc = collectWhenIdle(gateway.app, queue, { trim: (await import("./gateway/idle-trim.ts")).gatewayIdleTrim(log, env) });
   (await import("./gateway/idle-jit.ts")).normalJitOnFirstUse(gateway.app, queue);
   (await import("./gateway/openai/index.ts")).mountHttpApi(gateway.app, { config, settings: () => gateway.settings, limiter: gateway.limiter, queue, store, runner: agent.runner, tools: agent.toolsFor, prepareTools: agent.prepareTools, stateDir: paths.stateDir, stateDb: () => db, log, env, wake: automation.heartbeat.wake });
   const pluginServices = plugins.attach(gateway);
