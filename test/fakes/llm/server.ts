@@ -98,6 +98,9 @@ function sse(events: string[], cutAfter: number | undefined, delayMs: number, st
         streams.open--;
       }
       if (cutAfter !== undefined) {
+        // Erroring a stream drops the chunks still queued in it: wait until Bun has taken them all (under load it
+        // can take longer than a few milliseconds), so the client always gets the part before the cut.
+        for (let waited = 0; (controller.desiredSize ?? 1) < 1 && waited < 5000; waited += 2) await Bun.sleep(2);
         await Bun.sleep(5);
         controller.error(new Error("fake LLM: connection cut on purpose (cutAfter); Bun logs this, it is expected"));
       } else controller.close();
