@@ -16,7 +16,7 @@ afterEach(async () => {
 const entry = (baseUrl: string, extra: Partial<ProviderEntry> = {}): ProviderEntry => ({
   id: "fake", api: "openai-completions", baseUrl, apiKeys: ["test-key"], headers: {}, models: [{ id: "fake-model" }], source: "config", ...extra,
 });
-const parseBody = (body: string) => JSON.parse(body);
+const parseBody = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body));
 const request = (messages: ChatMessage[], extra: Partial<ProviderRequest> = {}): ProviderRequest => ({ model: "fake-model", system: "Be brief.", messages, tools: [], ...extra });
 
 async function collect(provider: ReturnType<typeof createProvider>, req: ProviderRequest): Promise<ProviderEvent[]> {
@@ -125,6 +125,16 @@ describe("the conversation cache", () => {
     const body = parseBody(requestBody(request(history)));
     expect(body.messages.slice(1)).toEqual(history.map((m) => ({ role: m.role, content: m.content })));
     expect(messagesJson(history)).toBe(JSON.stringify(history.map((m) => ({ role: m.role, content: m.content }))).slice(1, -1));
+  });
+
+  test("requests started together each send their own conversation (bodies share one buffer until fetch copies them)", async () => {
+    fake = startFakeOpenAI({ text: "ok" });
+    const provider = createProvider(entry(fake.url));
+    // Sizes from a few bytes to past the shared buffer's 1 MiB, so some bodies reuse it and one does not.
+    const conversations = [10, 5_000, 40_000, 300_000, 1_200_000, 70].map((size, i) => [user(`${i}:${"y".repeat(size)}`)]);
+    await Promise.all(conversations.map((messages) => collect(provider, request(messages))));
+    const sent = fake.requests.map((r) => r.body.messages[1].content as string).sort();
+    expect(sent).toEqual(conversations.map((m) => m[0]!.content).sort());
   });
 
   test("a shorter list with the same first message is not served the longer one's JSON", () => {

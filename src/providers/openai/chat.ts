@@ -23,22 +23,57 @@ export function createChatCompletionsProvider(c: ProviderConnection, api: Provid
   return {
     id: c.id,
     api,
-    stream: (request, { signal }) => streamChat(doFetch, url, headers, requestBody(request, isOpenAI), signal),
+    // The global fetch copies the body when called, so the body can be built in the shared scratch buffer right then.
+    stream: (request, { signal }) => streamChat(doFetch, url, headers, () => requestBody(request, isOpenAI, doFetch === fetch), signal),
   };
 }
 
-/** The request body as a string; the messages part comes from the conversation cache. */
-export function requestBody(request: ProviderRequest, isOpenAI = false): string {
+/**
+ * The request body as UTF-8 bytes: the messages part is copied from the conversation cache (see `conversationBytes`),
+ * the rest (model, system prompt, tools, options) encoded around it. With `scratch`, the bytes are a view of a buffer
+ * the next body overwrites: only for a consumer that copies them before anything else runs (the global fetch does).
+ */
+export function requestBody(request: ProviderRequest, isOpenAI = false, scratch = false): Uint8Array<ArrayBuffer> {
   const reasoningModel = isOpenAI && /^(o\d|gpt-5)/.test(request.model);
-  let body = `{"model":${JSON.stringify(request.model)},"messages":[`;
-  const system = request.system ? JSON.stringify({ role: "system", content: request.system }) : "";
-  const messages = messagesJson(request.messages);
-  body += system && messages ? `${system},${messages}` : system || messages;
-  body += `],"stream":true,"stream_options":{"include_usage":true}`;
-  if (request.tools.length > 0) body += `,"tools":[${request.tools.map(toolJson).join(",")}],"tool_choice":"auto"`;
-  if (request.maxOutputTokens !== undefined) body += `,"${isOpenAI ? "max_completion_tokens" : "max_tokens"}":${request.maxOutputTokens}`;
-  if (request.temperature !== undefined && !reasoningModel) body += `,"temperature":${request.temperature}`;
-  return `${body}}`;
+  const conversation = conversationBytes(request.messages);
+  const system = request.system ? systemJson(request.system) : "";
+  let head = `{"model":${JSON.stringify(request.model)},"messages":[${system}`;
+  if (system && (conversation.bytes.length > 0 || conversation.after)) head += ",";
+  let tail = conversation.after ? (conversation.bytes.length > 0 ? `,${conversation.after}` : conversation.after) : "";
+  tail += `],"stream":true,"stream_options":{"include_usage":true}`;
+  if (request.tools.length > 0) tail += `,"tools":[${request.tools.map(toolJson).join(",")}],"tool_choice":"auto"`;
+  if (request.maxOutputTokens !== undefined) tail += `,"${isOpenAI ? "max_completion_tokens" : "max_tokens"}":${request.maxOutputTokens}`;
+  if (request.temperature !== undefined && !reasoningModel) tail += `,"temperature":${request.temperature}`;
+  tail += "}";
+  const headBytes = encoder.encode(head);
+  const tailBytes = encoder.encode(tail);
+  const body = bodyBuffer(headBytes.length + conversation.bytes.length + tailBytes.length, scratch);
+  body.set(headBytes, 0);
+  body.set(conversation.bytes, headBytes.length);
+  body.set(tailBytes, headBytes.length + conversation.bytes.length);
+  return body;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Bodies up to 1 MiB are assembled in one reused buffer: a fresh one per request cost more in page faults and
+ * garbage than the copy itself (a long session's body is the whole conversation).
+ */
+const SCRATCH_MAX = 1024 * 1024;
+let scratchBuffer: Uint8Array<ArrayBuffer> | undefined;
+function bodyBuffer(size: number, scratch: boolean): Uint8Array<ArrayBuffer> {
+  if (!scratch || size > SCRATCH_MAX) return new Uint8Array(size);
+  if (!scratchBuffer || scratchBuffer.length < size) scratchBuffer = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(size, 2 * (scratchBuffer?.length ?? 32 * 1024))));
+  return scratchBuffer.subarray(0, size);
+}
+
+/** The system message's JSON, kept for the last prompt seen (a busy agent sends the same one turn after turn). */
+let lastSystem: { text: string; json: string } | undefined;
+function systemJson(text: string): string {
+  if (lastSystem?.text !== text) lastSystem = { text, json: JSON.stringify({ role: "system", content: text }) };
+  return lastSystem.json;
 }
 
 const toolJsonCache = new WeakMap<ToolSpec, string>();
@@ -84,46 +119,77 @@ function messageJson(m: ChatMessage): string {
 }
 
 /**
- * The conversations serialised lately, keyed by their first message: the messages they held and their JSON.
- * A step whose messages start with the same objects (a session's next turn, the next step of a tool loop)
- * serialises only the messages after them. Messages are never changed in place (compaction makes new ones), so
- * object identity says "same message"; the whole prefix is compared, which is a pointer comparison a message.
- * Nothing is kept per message: a long session's context is already in memory once, as objects.
- * `pending` holds tool images not yet written (see `toolImagesJson`): `json` stops before them.
+ * The conversations serialised lately, keyed by their first message: the messages they held and their JSON as UTF-8
+ * bytes. A step whose messages start with the same objects (a session's next turn, the next step of a tool loop)
+ * encodes only the messages after them, appended in place (the buffer grows by half when full), and the body copies
+ * the bytes once: no string of the whole conversation is built, joined or encoded per request. Messages are never
+ * changed in place (compaction makes new ones), so object identity says "same message"; the whole prefix is compared,
+ * which is a pointer comparison a message. Nothing is kept per message: a long session's context is already in
+ * memory once, as objects. `pending` holds tool images not yet written (see `toolImagesJson`): the bytes stop
+ * before them.
  */
-const conversations = new WeakMap<ChatMessage, { items: ChatMessage[]; json: string; pending: ToolImages[] }>();
+interface Conversation {
+  items: ChatMessage[];
+  buffer: Uint8Array;
+  length: number;
+  pending: ToolImages[];
+}
+const conversations = new WeakMap<ChatMessage, Conversation>();
 
 type ToolImages = Extract<ChatMessage, { role: "tool" }>;
 
-export function messagesJson(messages: readonly ChatMessage[]): string {
-  if (messages.length === 0) return "";
+/** The messages part of a body: `bytes` (a view into the cache: copy, never keep), then `after` (JSON text, may be ""). */
+export function conversationBytes(messages: readonly ChatMessage[]): { bytes: Uint8Array; after: string } {
+  if (messages.length === 0) return { bytes: new Uint8Array(0), after: "" };
   const first = messages[0]!;
-  const known = conversations.get(first);
+  let conversation = conversations.get(first);
   let from = 0;
-  if (known && known.items.length <= messages.length) {
-    from = known.items.length;
-    for (let i = 0; i < known.items.length; i++) {
-      if (known.items[i] !== messages[i]) {
+  if (conversation && conversation.items.length <= messages.length) {
+    from = conversation.items.length;
+    for (let i = 0; i < conversation.items.length; i++) {
+      if (conversation.items[i] !== messages[i]) {
         from = 0;
         break;
       }
     }
   }
-  const parts: string[] = from > 0 && known!.json ? [known!.json] : [];
-  let pending: ToolImages[] = from > 0 ? known!.pending.slice() : [];
+  if (from === 0) {
+    conversation = { items: [], buffer: new Uint8Array(4096), length: 0, pending: [] };
+    conversations.set(first, conversation);
+  }
+  const c = conversation!;
   for (let i = from; i < messages.length; i++) {
     const m = messages[i]!;
-    if (m.role !== "tool" && pending.length > 0) {
-      parts.push(toolImagesJson(pending));
-      pending = [];
+    c.items.push(m);
+    if (m.role !== "tool" && c.pending.length > 0) {
+      append(c, toolImagesJson(c.pending));
+      c.pending = [];
     }
     const part = messageJson(m);
-    if (part) parts.push(part);
-    if (m.role === "tool" && m.images?.length) pending.push(m);
+    if (part) append(c, part);
+    if (m.role === "tool" && m.images?.length) c.pending.push(m);
   }
-  const json = parts.join(",");
-  conversations.set(first, { items: messages.slice(), json, pending });
-  return pending.length > 0 ? (json ? `${json},${toolImagesJson(pending)}` : toolImagesJson(pending)) : json;
+  return { bytes: c.buffer.subarray(0, c.length), after: c.pending.length > 0 ? toolImagesJson(c.pending) : "" };
+}
+
+/** Appends one message's JSON (comma-separated) to the conversation's bytes. */
+function append(c: Conversation, json: string): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; a long text is measured rather than over-allocated for.
+  const needed = c.length + 1 + (json.length < 4096 ? json.length * 3 : Buffer.byteLength(json));
+  if (needed > c.buffer.length) {
+    const grown = new Uint8Array(Math.max(needed, Math.floor(c.buffer.length * 1.5)));
+    grown.set(c.buffer.subarray(0, c.length));
+    c.buffer = grown;
+  }
+  if (c.length > 0) c.buffer[c.length++] = 44; // ","
+  c.length += encoder.encodeInto(json, c.buffer.subarray(c.length)).written;
+}
+
+/** The messages part of a body as JSON text (without the brackets). */
+export function messagesJson(messages: readonly ChatMessage[]): string {
+  const { bytes, after } = conversationBytes(messages);
+  const json = decoder.decode(bytes);
+  return after ? (json ? `${json},${after}` : after) : json;
 }
 
 /**
@@ -164,7 +230,7 @@ async function* streamChat(
   doFetch: typeof fetch,
   url: string,
   headers: Record<string, string>,
-  body: string,
+  body: () => Uint8Array<ArrayBuffer>,
   signal: AbortSignal,
 ): AsyncGenerator<ProviderEvent> {
   let usage: Usage | undefined;
@@ -174,7 +240,8 @@ async function* streamChat(
   const calls: PendingCall[] = [];
   try {
     if (signal.aborted) throw signal.reason;
-    const res = await doFetch(url, { method: "POST", headers, body, signal });
+    // Built here, synchronously before the call: a scratch-buffer body must reach fetch before another is built.
+    const res = await doFetch(url, { method: "POST", headers, body: body(), signal });
     if (!res.ok || !res.body) {
       const responseBody = await res.text().catch(() => "");
       const responseHeaders: Record<string, string> = {};
