@@ -3,6 +3,7 @@ import { NO_PROVIDER_HELP } from "../providers/builtins.ts";
 import { runError } from "../providers/errors.ts";
 import { createProviderRegistry, type ProviderRegistry, type ResolvedModel } from "../providers/registry.ts";
 import { createToolSupport, type ToolSupport } from "../providers/tool-support.ts";
+import type { ToolSpec } from "../providers/types.ts";
 import type { PluginSkillDir } from "../skills/index.ts";
 import type { Tool } from "../tools/types.ts";
 import { createCooldownTracker, systemClock, type Clock, type CooldownTracker } from "./failover.ts";
@@ -185,8 +186,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
           messages[messages.length - 1] = { ...last, content: [built.prependContext, last.content, built.appendContext].filter(Boolean).join("\n\n") };
         }
       }
-      const toolIndex = indexTools(tools);
-      const specs = tools.map(toolSpec);
+      const { index: toolIndex, specs } = toolTable(tools);
       const drain = options.drainSteering ?? (deps.drainSteering ? () => deps.drainSteering!(request) : undefined);
       const stepCtx = { runId, registry, candidates, cooldowns, logger: deps.logger, signal, attempts: { count: 0 }, toolSupport };
       const total: Usage = { inputTokens: 0, outputTokens: 0 };
@@ -283,6 +283,15 @@ function promptCache(now: () => number) {
       return value;
     },
   };
+}
+
+/** Name index and JSON-schema specs of a tool list, kept per list: a turn usually gets the agent's cached list. */
+const toolTables = new WeakMap<Tool[], { tools: Tool[]; index: Map<string, Tool>; specs: ToolSpec[] }>();
+function toolTable(tools: Tool[]): { index: Map<string, Tool>; specs: ToolSpec[] } {
+  let table = toolTables.get(tools);
+  // The same array may have been changed in place since (a caller's own list): then it is indexed anew.
+  if (!table || !sameTools(table.tools, tools)) toolTables.set(tools, (table = { tools: tools.slice(), index: indexTools(tools), specs: tools.map(toolSpec) }));
+  return table;
 }
 
 const sameTools = (a: Tool[], b: Tool[]) => a === b || (a.length === b.length && a.every((t, i) => t === b[i]));

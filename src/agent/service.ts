@@ -39,7 +39,19 @@ export interface AgentServiceDeps {
  */
 export function createAgentService(deps: AgentServiceDeps) {
   const { config, env, paths, log } = deps;
-  const agentInfo = (agentId: string) => resolveAgent(config(), agentId, { stateDir: paths.stateDir, env });
+  // Resolved once per config object and agent (a turn asks several times): a reload brings a new config object.
+  const perConfig = <T>(make: (c: Config, agentId: string) => T) => {
+    const cache = new WeakMap<Config, Map<string, T>>();
+    return (agentId: string): T => {
+      const c = config();
+      let byAgent = cache.get(c);
+      if (!byAgent) cache.set(c, (byAgent = new Map()));
+      let value = byAgent.get(agentId);
+      if (value === undefined) byAgent.set(agentId, (value = make(c, agentId)));
+      return value;
+    };
+  };
+  const agentInfo = perConfig((c, agentId) => resolveAgent(c, agentId, { stateDir: paths.stateDir, env }));
 
   let registry: { config: Config; value: ProviderRegistry } | undefined;
   const providers = (c: Config) => {
@@ -107,13 +119,13 @@ export function createAgentService(deps: AgentServiceDeps) {
     }
     throw new Error("summary run ended without an answer");
   };
-  const compactionSettings = (agentId: string): CompactionSettings => {
+  const compactionSettings = perConfig((c, agentId): CompactionSettings => {
     const modelRef = agentInfo(agentId).model.primary;
     const [providerId, ...rest] = (modelRef ?? "").split("/");
-    const model = config().models?.providers?.[providerId ?? ""]?.models?.find((m) => m.id === rest.join("/"));
-    const c = config().agents?.defaults?.compaction;
-    return { contextWindow: model?.contextWindow ?? 128_000, reserveTokens: c?.reserveTokens, keepRecentTokens: c?.keepRecentTokens };
-  };
+    const model = c.models?.providers?.[providerId ?? ""]?.models?.find((m) => m.id === rest.join("/"));
+    const settings = c.agents?.defaults?.compaction;
+    return { contextWindow: model?.contextWindow ?? 128_000, reserveTokens: settings?.reserveTokens, keepRecentTokens: settings?.keepRecentTokens };
+  });
 
   return {
     runner,

@@ -1,12 +1,15 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { GatewaySettings } from "./settings.ts";
 import { isLoopbackAddress } from "./settings.ts";
 
+const sha256 = (text: string) => Bun.SHA256.hash(text) as Uint8Array;
+/** The configured secret's digest, kept for the last secret seen (every request compares against the same one). */
+let expectedDigest: { secret: string; digest: Uint8Array } | undefined;
+
 /** Compares secrets in constant time (both sides hashed first so lengths never leak). */
 export function safeEqual(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
+  if (expectedDigest?.secret !== expected) expectedDigest = { secret: expected, digest: sha256(expected) };
+  return timingSafeEqual(sha256(given), expectedDigest.digest);
 }
 
 export interface Credentials {

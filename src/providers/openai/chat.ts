@@ -36,26 +36,31 @@ export function createChatCompletionsProvider(c: ProviderConnection, api: Provid
 export function requestBody(request: ProviderRequest, isOpenAI = false, scratch = false): Uint8Array<ArrayBuffer> {
   const reasoningModel = isOpenAI && /^(o\d|gpt-5)/.test(request.model);
   const conversation = conversationBytes(request.messages);
-  const system = request.system ? systemJson(request.system) : "";
-  let head = `{"model":${JSON.stringify(request.model)},"messages":[${system}`;
-  if (system && (conversation.bytes.length > 0 || conversation.after)) head += ",";
+  const system = request.system ? systemBytes(request.system) : EMPTY;
+  const head = `{"model":${JSON.stringify(request.model)},"messages":[`;
+  const middle = system.length > 0 && (conversation.bytes.length > 0 || conversation.after) ? "," : "";
   let tail = conversation.after ? (conversation.bytes.length > 0 ? `,${conversation.after}` : conversation.after) : "";
   tail += `],"stream":true,"stream_options":{"include_usage":true}`;
-  if (request.tools.length > 0) tail += `,"tools":[${request.tools.map(toolJson).join(",")}],"tool_choice":"auto"`;
-  if (request.maxOutputTokens !== undefined) tail += `,"${isOpenAI ? "max_completion_tokens" : "max_tokens"}":${request.maxOutputTokens}`;
-  if (request.temperature !== undefined && !reasoningModel) tail += `,"temperature":${request.temperature}`;
-  tail += "}";
-  const headBytes = encoder.encode(head);
-  const tailBytes = encoder.encode(tail);
-  const body = bodyBuffer(headBytes.length + conversation.bytes.length + tailBytes.length, scratch);
-  body.set(headBytes, 0);
-  body.set(conversation.bytes, headBytes.length);
-  body.set(tailBytes, headBytes.length + conversation.bytes.length);
+  const tools = request.tools.length > 0 ? toolsBytes(request.tools) : EMPTY;
+  let options = "";
+  if (request.maxOutputTokens !== undefined) options += `,"${isOpenAI ? "max_completion_tokens" : "max_tokens"}":${request.maxOutputTokens}`;
+  if (request.temperature !== undefined && !reasoningModel) options += `,"temperature":${request.temperature}`;
+  options += "}";
+  const parts = [encoder.encode(head), system, encoder.encode(middle), conversation.bytes, encoder.encode(tail), tools, encoder.encode(options)];
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const body = bodyBuffer(size, scratch);
+  let at = 0;
+  for (const part of parts) {
+    body.set(part, at);
+    at += part.length;
+  }
   return body;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 /**
  * Bodies up to 1 MiB are assembled in one reused buffer: a fresh one per request cost more in page faults and
@@ -69,11 +74,28 @@ function bodyBuffer(size: number, scratch: boolean): Uint8Array<ArrayBuffer> {
   return scratchBuffer.subarray(0, size);
 }
 
-/** The system message's JSON, kept for the last prompt seen (a busy agent sends the same one turn after turn). */
-let lastSystem: { text: string; json: string } | undefined;
-function systemJson(text: string): string {
-  if (lastSystem?.text !== text) lastSystem = { text, json: JSON.stringify({ role: "system", content: text }) };
-  return lastSystem.json;
+/** The system message's JSON bytes, kept for the last prompt seen (a busy agent sends the same one turn after turn). */
+let lastSystem: { text: string; bytes: Uint8Array } | undefined;
+function systemBytes(text: string): Uint8Array {
+  if (lastSystem?.text !== text) lastSystem = { text, bytes: encoder.encode(JSON.stringify({ role: "system", content: text })) };
+  return lastSystem.bytes;
+}
+
+/** `,"tools":[…],"tool_choice":"auto"` as bytes, kept per tool list (the runner passes the same list each turn). */
+const toolsCache = new WeakMap<readonly ToolSpec[], { specs: ToolSpec[]; bytes: Uint8Array }>();
+function toolsBytes(specs: readonly ToolSpec[]): Uint8Array {
+  let hit = toolsCache.get(specs);
+  if (!hit || !samePrefix(hit.specs, specs, specs.length) || hit.specs.length !== specs.length) {
+    hit = { specs: specs.slice(), bytes: encoder.encode(`,"tools":[${specs.map(toolJson).join(",")}],"tool_choice":"auto"`) };
+    toolsCache.set(specs, hit);
+  }
+  return hit.bytes;
+}
+
+/** Whether `a` and `b` hold the same objects at the first `n` places (a tight loop the JIT compiles well). */
+function samePrefix<T>(a: readonly T[], b: readonly T[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const toolJsonCache = new WeakMap<ToolSpec, string>();
@@ -144,14 +166,8 @@ export function conversationBytes(messages: readonly ChatMessage[]): { bytes: Ui
   const first = messages[0]!;
   let conversation = conversations.get(first);
   let from = 0;
-  if (conversation && conversation.items.length <= messages.length) {
+  if (conversation && conversation.items.length <= messages.length && samePrefix(conversation.items, messages, conversation.items.length)) {
     from = conversation.items.length;
-    for (let i = 0; i < conversation.items.length; i++) {
-      if (conversation.items[i] !== messages[i]) {
-        from = 0;
-        break;
-      }
-    }
   }
   if (from === 0) {
     conversation = { items: [], buffer: new Uint8Array(4096), length: 0, pending: [] };
