@@ -1,4 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import { startApi, TOKEN, waitFor, type Api } from "./harness.ts";
 
@@ -23,16 +24,34 @@ function neverReadingClient(api: Api, body: object) {
 const LONG = `${"x".repeat(16_000)} `.repeat(3000);
 const slowStream = { text: LONG, delayMs: 2 };
 
-// Bun keeps a connection whose reader stalled open (it cannot be closed from a handler); what matters is that the
-// gateway stops pulling the run and lets it go, so nothing piles up in memory behind the socket.
-test("a stream whose client reads nothing stops pulling and its run ends after gateway.http.streamStallTimeoutMs", async () => {
+/**
+ * Whether this process still holds the gateway's end of the client's connection: a socket the process closed is
+ * either gone from /proc/net/tcp or orphaned (inode 0) while the kernel still tries to deliver what the client never
+ * read, followed by the FIN.
+ */
+function serverEndHeld(gatewayPort: number, clientPort: number): boolean {
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .some((f) => f[1]?.endsWith(`:${hex(gatewayPort)}`) && f[2]?.endsWith(`:${hex(clientPort)}`) && f[9] !== "0");
+}
+
+// What matters first is that the gateway stops pulling the run and lets it go, so nothing piles up in memory behind
+// the socket; then that it closes the connection too (Bun keeps it open otherwise: the request's idle timeout is off
+// for streams, so the drop sets it back to one second).
+test("a stream whose client reads nothing stops pulling, its run ends after gateway.http.streamStallTimeoutMs, and its connection is closed", async () => {
   const api = await startApi({ fake: slowStream, config: { gateway: { http: { streamStallTimeoutMs: 300 } } } });
   apis.push(api);
   const client = neverReadingClient(api, { model: "openclaw", stream: true, messages: [{ role: "user", content: "talk" }] });
   await waitFor(() => api.fake.openStreams() === 1, 3000, "the model stream to start");
+  const gatewayPort = Number(new URL(api.url).port);
+  if (process.platform === "linux") expect(serverEndHeld(gatewayPort, client.socket.localPort!)).toBe(true);
   await waitFor(() => api.fake.openStreams() === 0, 3000, "the stalled run to be let go");
+  if (process.platform === "linux") await waitFor(() => !serverEndHeld(gatewayPort, client.socket.localPort!), 10_000, "the gateway to close its end of the connection");
   client.socket.destroy();
-});
+}, 20_000);
 
 test("a session stream whose client reads nothing is dropped too, and its session run is stopped", async () => {
   const api = await startApi({ fake: slowStream, config: { gateway: { http: { streamStallTimeoutMs: 300 } } } });

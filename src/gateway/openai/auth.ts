@@ -13,14 +13,22 @@ export function clientAddress(c: Context): string | undefined {
   return server?.requestIP(c.req.raw)?.address;
 }
 
-/** Turns off Bun's idle timeout for a long-running (streaming) response. */
-export function keepOpen(c: Context): void {
+/**
+ * Turns off Bun's idle timeout for a long-running (streaming) response. Returns what closes that connection later
+ * even when its client reads nothing: a stream dropped for stalling ends its body, but Bun keeps the socket of a
+ * reader that never reads open until the request's idle timeout fires, so it is set back to one second.
+ */
+export function keepOpen(c: Context): () => void {
   const server = (c.env as { server?: Server<unknown> } | undefined)?.server;
-  try {
-    server?.timeout(c.req.raw, 0);
-  } catch {
-    // Not a Bun.serve request (e.g. app.request in a test): nothing to keep open.
-  }
+  const timeout = (seconds: number) => {
+    try {
+      server?.timeout(c.req.raw, seconds);
+    } catch {
+      // Not a Bun.serve request (e.g. app.request in a test): no connection to keep or close.
+    }
+  };
+  timeout(0);
+  return () => timeout(1);
 }
 
 export function bearerToken(c: Context): string | undefined {

@@ -8,7 +8,7 @@ import type { HttpApiDeps } from "./deps.ts";
 import { errorBody, errorResponse, statusForRunError } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
 import { StorageUnavailableError, type RunHandle, type RunInput, type RunStarter } from "./runs.ts";
-import { collectRun, streamRun, type Sse } from "./sse.ts";
+import { collectRun, streamRun, type Sse, type StreamOptions } from "./sse.ts";
 
 /** `POST /v1/chat/completions` body limit. */
 export const CHAT_BODY_LIMIT = 20 * 1024 * 1024;
@@ -118,8 +118,8 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
     const meta = { id: `chatcmpl-${handle.runId}`, created: Math.floor(Date.now() / 1000), model: body.model ?? "openclaw" };
     c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });
     if (body.stream) {
-      keepOpen(c);
-      return streamChat(handle, meta, !!body.stream_options?.include_usage, deps.config().gateway?.http?.streamStallTimeoutMs);
+      const closeConnection = keepOpen(c);
+      return streamChat(handle, meta, !!body.stream_options?.include_usage, { stallMs: deps.config().gateway?.http?.streamStallTimeoutMs, closeConnection });
     }
     const done = await collectRun(handle);
     if (done instanceof Response) return done;
@@ -132,7 +132,7 @@ export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter
   };
 }
 
-function streamChat(handle: RunHandle, meta: { id: string; created: number; model: string }, includeUsage: boolean, stallMs?: number): Promise<Response> {
+function streamChat(handle: RunHandle, meta: { id: string; created: number; model: string }, includeUsage: boolean, stream: StreamOptions): Promise<Response> {
   const chunk = (sse: Sse, delta: object, finish: string | null = null) =>
     sse.data({ ...meta, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   return streamRun(handle, {
@@ -150,5 +150,5 @@ function streamChat(handle: RunHandle, meta: { id: string; created: number; mode
       return false;
     },
     fail: (sse, message) => sse.data(errorBody(500, message)),
-  }, { stallMs });
+  }, stream);
 }

@@ -8,7 +8,7 @@ import { errorResponse } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
 import { responsesRequestSchema, type ResponsesInputItem, type ResponsesRequest } from "./responses-schema.ts";
 import type { RunHandle, RunInput, RunStarter } from "./runs.ts";
-import { collectRun, streamRun, type Sse } from "./sse.ts";
+import { collectRun, streamRun, type Sse, type StreamOptions } from "./sse.ts";
 
 interface Remembered {
   agentId: string;
@@ -145,8 +145,8 @@ export function createResponsesHandler(deps: HttpApiDeps, runs: RunStarter) {
     };
     c.req.raw.signal.addEventListener("abort", () => handle.abort(), { once: true });
     if (body.stream) {
-      keepOpen(c);
-      return streamResponse(handle, meta, onDone, deps.config().gateway?.http?.streamStallTimeoutMs);
+      const closeConnection = keepOpen(c);
+      return streamResponse(handle, meta, onDone, { stallMs: deps.config().gateway?.http?.streamStallTimeoutMs, closeConnection });
     }
     const done = await collectRun(handle);
     if (done instanceof Response) return done;
@@ -182,7 +182,7 @@ function responseObject(meta: Meta, status: "in_progress" | "completed" | "faile
   };
 }
 
-function streamResponse(handle: RunHandle, meta: Meta, onDone: (text: string) => void, stallMs?: number): Promise<Response> {
+function streamResponse(handle: RunHandle, meta: Meta, onDone: (text: string) => void, stream: StreamOptions): Promise<Response> {
   let seq = 0;
   const itemId = `msg_${meta.id.slice(5)}`;
   const at = { item_id: itemId, output_index: 0, content_index: 0 };
@@ -220,7 +220,7 @@ function streamResponse(handle: RunHandle, meta: Meta, onDone: (text: string) =>
       return false;
     },
     fail: (sse, message) => emit(sse, "error", { code: "internal", message, param: null }),
-  }, { stallMs });
+  }, stream);
   function emit(sse: Sse, type: string, payload: object) {
     sse.event(type, { type, sequence_number: seq++, ...payload });
   }

@@ -167,10 +167,17 @@ export interface RunStreamFormat {
  * Streams a run as SSE in a given format. The headers wait up to 1 s for the first visible event, so a run that
  * fails before any output gets a real HTTP status instead of a 200 stream; then every event is written, with
  * keep-alive comments every 15 s and `data: [DONE]` at the end. A client that leaves aborts the run; so does one that
- * reads nothing for `stallMs` while the stream is full (its connection is dropped). A failover
+ * reads nothing for `stallMs` while the stream is full (the stream is dropped and its connection closed). A failover
  * after streamed text ends the stream with an error (a stateless run stops; a session run finishes in its session).
  */
-export async function streamRun(handle: RunHandle, format: RunStreamFormat, options: { stallMs?: number } = {}): Promise<Response> {
+export interface StreamOptions {
+  /** How long the client may read nothing while the stream is full; default DEFAULT_STREAM_STALL_MS. */
+  stallMs?: number;
+  /** Closes the connection of a dropped stream (gateway/openai/auth.ts keepOpen); its body alone does not. */
+  closeConnection?: () => void;
+}
+
+export async function streamRun(handle: RunHandle, format: RunStreamFormat, options: StreamOptions = {}): Promise<Response> {
   const stallMs = options.stallMs ?? DEFAULT_STREAM_STALL_MS;
   const iterator = handle.events[Symbol.asyncIterator]();
   const pull = createPuller(iterator);
@@ -195,6 +202,7 @@ export async function streamRun(handle: RunHandle, format: RunStreamFormat, opti
         if (!(await sse.drained(stallMs))) {
           if (!sse.closed) {
             sse.drop();
+            options.closeConnection?.();
             handle.abort();
           }
           return;
