@@ -21,7 +21,7 @@ export async function runConfig(action: Action, args: { path?: string; value?: s
         io.out(file);
         return 0;
       case "schema":
-        io.out(JSON.stringify(z.toJSONSchema(configSchema, { unrepresentable: "any" }), null, 2));
+        io.out(JSON.stringify(z.toJSONSchema(configSchema(), { unrepresentable: "any" }), null, 2));
         return 0;
       case "validate": {
         const loaded = loadCliConfig(ctx);

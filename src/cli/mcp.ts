@@ -43,7 +43,7 @@ function saveServer(ctx: CliContext, name: string, def: Record<string, unknown> 
   const all = (mcp.servers ??= {});
   if (def === undefined) delete all[name];
   else all[name] = def;
-  const checked = mcpConfigSchema.safeParse(mcp);
+  const checked = mcpConfigSchema().safeParse(mcp);
   if (!checked.success) throw new Error(checked.error.issues.map((i) => `mcp.servers.${i.path.join(".")}: ${i.message}`).join("; "));
   writeConfig(ctx.paths.configPath, raw, { env: ctx.env });
 }

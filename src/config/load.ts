@@ -50,13 +50,14 @@ export function resolveConfig(raw: unknown, path: string, options: LoadOptions =
 
 /** Validates an already-resolved config object (also used by `config.set` before writing). */
 export function validateConfig(value: unknown, path = "(config)"): LoadedConfig {
-  const result = configSchema.safeParse(value);
+  const schema = configSchema();
+  const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map(toIssue(value));
     const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join("\n");
     throw new ConfigError("invalid", `Invalid config at ${path}:\n${lines}\nFix these keys and try again (openclaw config validate).`, issues);
   }
-  const unknownKeys = findUnknownKeys(configSchema, value);
+  const unknownKeys = findUnknownKeys(schema, value);
   return { config: result.data, path, exists: true, unknownKeys, warnings: unknownKeys.map(describeUnknownKey) };
 }
 

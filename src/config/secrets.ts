@@ -60,7 +60,7 @@ export function resolveSecretRefs(raw: unknown, options: ResolveSecretsOptions):
   const found: Found[] = [];
   collect(raw, [], found);
   if (found.length === 0) return { value: raw, paths: [] };
-  const parsed = secretsSchema.safeParse((raw as Record<string, unknown>)?.secrets ?? {});
+  const parsed = secretsSchema().safeParse((raw as Record<string, unknown>)?.secrets ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `secrets.${formatPath(i.path)}: ${i.message}`);
     throw new ConfigError("invalid", `Invalid secrets config:\n  ${lines.join("\n  ")}`, lines.map((l) => ({ path: "secrets", message: l })));

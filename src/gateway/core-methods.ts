@@ -53,7 +53,7 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
 
   methods.register("config.schema", {
     scope: "operator.read",
-    handler: () => ({ schema: z.toJSONSchema(configSchema, { unrepresentable: "any" }) }),
+    handler: () => ({ schema: z.toJSONSchema(configSchema(), { unrepresentable: "any" }) }),
   });
 
   const baseHash = z.string().optional().describe("hash from config.get; the write fails if the file changed since");
