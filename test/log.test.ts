@@ -16,6 +16,20 @@ test("lines logged in one event-loop turn reach the output in one write, in orde
   expect(writes[1]).toMatch(/error three$/);
 });
 
+test("a line logged every event-loop turn is written at most once per 10 ms, every line kept in order", async () => {
+  const writes: string[] = [];
+  const log = createLogger({ write: (text) => writes.push(text) });
+  const started = Date.now();
+  for (let i = 0; i < 200; i++) {
+    log.info(`line ${i}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const elapsed = Date.now() - started;
+  log.flush();
+  expect(writes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 10) + 2);
+  expect(writes.join("\n").split("\n").map((l) => l.replace(/^.* info  /, ""))).toEqual(Array.from({ length: 200 }, (_, i) => `line ${i}`));
+});
+
 test("tail returns the newest lines oldest first once the ring has wrapped", () => {
   const log = createLogger({ level: "silent", keep: 3 });
   for (const m of ["a", "b", "c", "d", "e"]) log.info(m);

@@ -90,35 +90,47 @@ async function* attemptModel(ctx: StepContext, request: Omit<ProviderRequest, "m
   let usage: Usage | undefined;
   let stopReason = "stop";
   let events = ctx.registry.provider(entry, profile).stream({ ...request, tools: withTools ? request.tools : [], model }, { signal: ctx.signal });
-  if (request.tools.length > 0 && ctx.toolSupport) events = retryWithoutTools(events, () => {
+  // A stream that ends in a `tools_unsupported` error before anything else came is followed by one without tools
+  // (checked here rather than by wrapping the stream: one async generator fewer for every event of every turn).
+  let mayRetry = request.tools.length > 0 && !!ctx.toolSupport;
+  let noticeChecked = request.tools.length === 0;
+  for (;;) {
+    let retry = false;
+    for await (const event of events) {
+      if (mayRetry) {
+        mayRetry = false;
+        if (event.type === "done" && event.error?.code === "tools_unsupported") {
+          retry = true;
+          break;
+        }
+      }
+      // Checked at the first answer, after any retry without tools: a reply made without them says so, once.
+      if (!noticeChecked && (event.type === "text_delta" || event.type === "done")) {
+        noticeChecked = true;
+        if (!withTools && (event.type === "text_delta" || !event.error) && ctx.toolSupport?.takeNotice(ref)) {
+          const notice = noToolsNotice(ref);
+          text += notice;
+          yield { type: "text_delta", runId, text: notice };
+        }
+      }
+      if (event.type === "text_delta") {
+        text += event.text;
+        yield { type: "text_delta", runId, text: event.text };
+      } else if (event.type === "thinking_delta") {
+        thinking += event.text;
+        yield { type: "thinking_delta", runId, text: event.text };
+      } else if (event.type === "tool_call") toolCalls.push(event.call);
+      else {
+        error = event.error ?? (event.stopReason === "error" || event.stopReason === "aborted" ? runError("provider", "The model failed.") : undefined);
+        usage = event.usage;
+        stopReason = event.stopReason;
+      }
+    }
+    if (!retry) break;
     // The same model and key, once more without tools: the refusal says nothing about the key.
     withTools = false;
     if (ctx.toolSupport!.mark(ref, "error")) logger?.warn("model does not support tools; answering without them", { runId, provider: entry.id, model });
-    return ctx.registry.provider(entry, profile).stream({ ...request, tools: [], model }, { signal: ctx.signal });
-  });
-  let noticeChecked = request.tools.length === 0;
-  for await (const event of events) {
-    // Checked at the first answer, after any retry without tools: a reply made without them says so, once.
-    if (!noticeChecked && (event.type === "text_delta" || event.type === "done")) {
-      noticeChecked = true;
-      if (!withTools && (event.type === "text_delta" || !event.error) && ctx.toolSupport?.takeNotice(ref)) {
-        const notice = noToolsNotice(ref);
-        text += notice;
-        yield { type: "text_delta", runId, text: notice };
-      }
-    }
-    if (event.type === "text_delta") {
-      text += event.text;
-      yield { type: "text_delta", runId, text: event.text };
-    } else if (event.type === "thinking_delta") {
-      thinking += event.text;
-      yield { type: "thinking_delta", runId, text: event.text };
-    } else if (event.type === "tool_call") toolCalls.push(event.call);
-    else {
-      error = event.error ?? (event.stopReason === "error" || event.stopReason === "aborted" ? runError("provider", "The model failed.") : undefined);
-      usage = event.usage;
-      stopReason = event.stopReason;
-    }
+    events = ctx.registry.provider(entry, profile).stream({ ...request, tools: [], model }, { signal: ctx.signal });
   }
   if (!error) {
     ctx.cooldowns.succeed(key);
@@ -131,22 +143,6 @@ async function* attemptModel(ctx: StepContext, request: Omit<ProviderRequest, "m
   const cooldown = ctx.cooldowns.fail(key, error);
   logger?.warn("model attempt failed", { runId, provider: entry.id, model, profile, attempt, code: error.code, cooldownMs: cooldown, message: error.message });
   return { ok: false, error };
-}
-
-/**
- * Passes `events` through, unless the stream ends in a `tools_unsupported` error before anything was streamed:
- * then the stream from `again()` follows instead.
- */
-async function* retryWithoutTools(events: AsyncIterable<ProviderEvent>, again: () => AsyncIterable<ProviderEvent>): AsyncGenerator<ProviderEvent> {
-  let streamed = false;
-  for await (const event of events) {
-    if (event.type === "done" && event.error?.code === "tools_unsupported" && !streamed) {
-      yield* again();
-      return;
-    }
-    streamed = true;
-    yield event;
-  }
 }
 
 const refs = new Map<string, string>();

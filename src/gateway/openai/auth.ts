@@ -44,7 +44,8 @@ export function bearerToken(c: Context): string | undefined {
  */
 export function checkBearer(c: Context, auth: GatewaySettings["auth"], limiter: AuthLimiter): Response | undefined {
   if (auth.mode === "none") return undefined;
-  const address = clientAddress(c);
+  // The address (a getpeername) matters only while the limiter tracks someone, or to record a failure.
+  const address = limiter.size > 0 ? clientAddress(c) : undefined;
   const wait = limiter.retryAfter(address);
   if (wait > 0) {
     return errorResponse(429, `Too many failed authentication attempts. Try again in ${Math.ceil(wait / 1000)} s.`, {
@@ -57,7 +58,7 @@ export function checkBearer(c: Context, auth: GatewaySettings["auth"], limiter: 
     limiter.recordSuccess(address);
     return undefined;
   }
-  limiter.recordFailure(address);
+  limiter.recordFailure(address ?? clientAddress(c));
   const message =
     token === undefined
       ? "Missing credentials: send the gateway token (or password) as `Authorization: Bearer <token>`."
