@@ -266,11 +266,12 @@ async function* streamChat(
     }
     // A server that ignores `stream: true` answers with one chat.completion object: read it as a single chunk.
     const whole = !/event-stream/i.test(res.headers.get("content-type") ?? "") && /json/i.test(res.headers.get("content-type") ?? "");
-    const chunks = whole ? wholeCompletion(await res.text()) : sseData(res.body);
-    for await (const data of chunks) {
+    // The payloads of one network read come together: one await per read, not per event.
+    const batches = whole ? [[...wholeCompletion(await res.text())]] : sseBatches(res.body);
+    read: for await (const batch of batches) for (const data of batch) {
       if (data === "[DONE]") {
         sawDone = true;
-        break;
+        break read;
       }
       let chunk: ChunkShape;
       try {
@@ -340,10 +341,16 @@ function* wholeCompletion(text: string): Generator<string> {
 
 /** The `data:` payloads of a server-sent event stream, one per event. */
 export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  for await (const batch of sseBatches(body)) yield* batch;
+}
+
+/** The `data:` payloads of a server-sent event stream, those completed by each read together (none: no batch). */
+export async function* sseBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<string[]> {
   const decoder = new TextDecoder();
   let buffer = "";
   let data: string[] = [];
-  const takeLines = function* (final: boolean): Generator<string> {
+  const takeLines = (final: boolean): string[] => {
+    const out: string[] = [];
     let start = 0;
     for (;;) {
       const nl = buffer.indexOf("\n", start);
@@ -352,7 +359,7 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
       start = nl + 1;
       if (line.endsWith("\r")) line = line.slice(0, -1);
       if (line === "") {
-        if (data.length) yield data.join("\n");
+        if (data.length) out.push(data.join("\n"));
         data = [];
       } else if (line.startsWith("data:")) data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
       // Comments (":"), `event:`, `id:` and `retry:` lines carry nothing chat completions needs.
@@ -363,13 +370,26 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
       buffer = "";
       data = [];
     }
+    return out;
   };
-  for await (const bytes of body) {
-    buffer += decoder.decode(bytes, { stream: true });
-    yield* takeLines(false);
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      const batch = takeLines(false);
+      if (batch.length > 0) yield batch;
+    }
+    finished = true;
+  } finally {
+    // A consumer that stops early (after `[DONE]`) or a failed read: the rest of the response is not wanted.
+    if (!finished) await reader.cancel().catch(() => {});
   }
   buffer += decoder.decode();
-  yield* takeLines(true);
+  const last = takeLines(true);
+  if (last.length > 0) yield last;
 }
 
 function toToolCall(call: PendingCall): ToolCall {
