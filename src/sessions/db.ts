@@ -3,7 +3,7 @@ import { migrateOwner, openStateDatabase as openDatabase } from "../storage/stat
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Append, never edit.
- * Entries and runs are append-mostly; a transcript is read by `(session_id, seq)`.
+ * Entries and runs are append-mostly; a transcript is read back from its newest entry (`transcripts`) along `prev_seq`.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE sessions (
@@ -93,6 +93,23 @@ export const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX runs_idempotency ON runs(idempotency_key) WHERE idempotency_key IS NOT NULL;
    CREATE INDEX runs_open ON runs(status, created_at) WHERE status IN ('queued', 'running');
    DROP INDEX sessions_agent;`,
+  // 3: no per-session index on entries. A group commit wrote one leaf of entries_session for every session in it (a
+  // 4 KiB WAL frame each: half the frames with 16 busy sessions). Instead each entry points to the one before it in
+  // its transcript (prev_seq) and `transcripts` holds each transcript's newest entry, a small table whose rows share
+  // a page or two; a transcript is read by following the chain back from there. The trigger keeps both for every
+  // writer (the OpenClaw import inserts rows of its own).
+  `ALTER TABLE entries ADD COLUMN prev_seq INTEGER;
+   UPDATE entries SET prev_seq = chained.prev
+     FROM (SELECT seq, LAG(seq) OVER (PARTITION BY session_id ORDER BY seq) AS prev FROM entries) AS chained
+     WHERE entries.seq = chained.seq AND chained.prev IS NOT NULL;
+   CREATE TABLE transcripts (session_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+   INSERT INTO transcripts (session_id, last_seq) SELECT session_id, MAX(seq) FROM entries GROUP BY session_id;
+   DROP INDEX entries_session;
+   CREATE TRIGGER entries_chain AFTER INSERT ON entries BEGIN
+     UPDATE entries SET prev_seq = (SELECT last_seq FROM transcripts WHERE session_id = NEW.session_id) WHERE seq = NEW.seq;
+     INSERT INTO transcripts (session_id, last_seq) VALUES (NEW.session_id, NEW.seq)
+       ON CONFLICT(session_id) DO UPDATE SET last_seq = excluded.last_seq;
+   END;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -39,6 +39,19 @@ type SessionRow = {
   input_tokens: number; output_tokens: number; origin: string | null; label: string | null;
 };
 type EntryRow = { seq: number; id: string; session_id: string; run_id: string | null; kind: string; data: string; created_at: number };
+
+/**
+ * A transcript's entries newest first, as rows of `chain`: from its newest entry (`transcripts`) back along `prev_seq`
+ * while `seq > $after`. Each step is a rowid lookup; a query that stops early (a LIMIT) stops the walk.
+ */
+const CHAIN = `WITH RECURSIVE chain(seq, id, session_id, run_id, kind, role, data, created_at, prev_seq) AS (
+    SELECT e.seq, e.id, e.session_id, e.run_id, e.kind, e.role, e.data, e.created_at, e.prev_seq
+      FROM transcripts t JOIN entries e ON e.seq = t.last_seq WHERE t.session_id = $sessionId AND e.seq > $after
+    UNION ALL
+    SELECT e.seq, e.id, e.session_id, e.run_id, e.kind, e.role, e.data, e.created_at, e.prev_seq
+      FROM chain c JOIN entries e ON e.seq = c.prev_seq WHERE e.seq > $after
+  )`;
+const ENTRY_COLUMNS = "seq, id, session_id, run_id, kind, data, created_at";
 type RunRow = {
   run_id: string; session_key: string; agent_id: string; status: RunStatus; queue_mode: QueueMode; message: string;
   idempotency_key: string | null; origin: string | null; merged_into: string | null; session_id: string | null;
@@ -63,7 +76,7 @@ export function createSessionStore(options: SessionStoreOptions) {
   const fileBacked = db.filename && db.filename !== ":memory:" ? join(dirname(db.filename), "media", "tool") : undefined;
   const media = createToolMedia(options.mediaDir ?? fileBacked);
   // Reads rows through `q` and `toEntry`, defined below (the callback runs only after the store is built).
-  const contexts = createContextCache(db, (sessionId, afterSeq) => q.entriesAfter.all(sessionId, afterSeq).map(toEntry), { openTransaction: batch.current });
+  const contexts = createContextCache(db, (sessionId, afterSeq) => entriesAfter(sessionId, afterSeq), { openTransaction: batch.current });
   const transaction = atomically(db);
   // Whatever rolls back takes the cached transcripts with it: they may hold entries that were just undone.
   const undoable = <T>(fn: () => T): T => {
@@ -137,9 +150,9 @@ export function createSessionStore(options: SessionStoreOptions) {
        VALUES ($key, $agentId, $sessionId, $now, $now, $model, $origin)`,
     ),
     idBySeq: db.query<{ id: string }, [number]>("SELECT id FROM entries WHERE seq = ?"),
-    countMessages: db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM entries WHERE session_id = ? AND kind = 'message'"),
-    entriesAfter: db.query<EntryRow, [string, number]>("SELECT * FROM entries WHERE session_id = ? AND seq > ? AND kind != 'discarded' ORDER BY seq"),
-    lastEntries: db.query<EntryRow, [string, number]>("SELECT * FROM entries WHERE session_id = ? AND kind != 'discarded' ORDER BY seq DESC LIMIT ?"),
+    countMessages: db.query<{ n: number }, { sessionId: string; after: number }>(`${CHAIN} SELECT COUNT(*) AS n FROM chain WHERE kind = 'message'`),
+    entriesAfter: db.query<EntryRow, { sessionId: string; after: number }>(`${CHAIN} SELECT ${ENTRY_COLUMNS} FROM chain WHERE kind != 'discarded' ORDER BY seq`),
+    lastEntries: db.query<EntryRow, { sessionId: string; after: number; limit: number }>(`${CHAIN} SELECT ${ENTRY_COLUMNS} FROM chain WHERE kind != 'discarded' LIMIT $limit`),
     insertEntry: db.query<unknown, Record<string, string | number | null>>(
       `INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at)
        VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now)`,
@@ -166,6 +179,10 @@ export function createSessionStore(options: SessionStoreOptions) {
       `UPDATE sessions SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, model = COALESCE(?, model) WHERE key = ?`,
     ),
   };
+
+  function entriesAfter(sessionId: string, afterSeq: number): TranscriptEntry[] {
+    return q.entriesAfter.all({ sessionId, after: afterSeq }).map(toEntry);
+  }
 
   function get(key: string): SessionRecord | undefined {
     const row = q.session.get(key);
@@ -238,13 +255,14 @@ export function createSessionStore(options: SessionStoreOptions) {
   /** Every entry of a transcript, oldest first, read from the database. */
   function transcript(key: string, opts: { sessionId?: string } = {}): TranscriptEntry[] {
     const sessionId = opts.sessionId ?? get(key)?.sessionId;
-    return sessionId ? q.entriesAfter.all(sessionId, 0).map(toEntry) : [];
+    return sessionId ? entriesAfter(sessionId, 0) : [];
   }
 
   /** The newest `limit` entries of a transcript, oldest first. */
   function recentTranscript(key: string, limit: number): TranscriptEntry[] {
     const sessionId = get(key)?.sessionId;
-    return sessionId ? q.lastEntries.all(sessionId, limit).map(toEntry).reverse() : [];
+    // The chain runs newest first.
+    return sessionId ? q.lastEntries.all({ sessionId, after: 0, limit }).map(toEntry).reverse() : [];
   }
 
   /** The model's context: the latest compaction summary, then every message from its first kept entry on. */
@@ -302,6 +320,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     delete(key: string): boolean {
       contexts.clear();
       return atomic(() => {
+        db.query("DELETE FROM transcripts WHERE session_id IN (SELECT DISTINCT session_id FROM entries WHERE session_key = ?)").run(key);
         db.query("DELETE FROM entries WHERE session_key = ?").run(key);
         return db.query("DELETE FROM sessions WHERE key = ?").run(key).changes > 0;
       });
@@ -317,7 +336,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     /** How many messages the session's current transcript holds (compacted ones included). */
     messageCount(key: string): number {
       const sessionId = get(key)?.sessionId;
-      return sessionId ? q.countMessages.get(sessionId)!.n : 0;
+      return sessionId ? q.countMessages.get({ sessionId, after: 0 })!.n : 0;
     },
     history,
     historyContext,
@@ -428,10 +447,12 @@ export function createSessionStore(options: SessionStoreOptions) {
     /** After a crash: hides the assistant and tool entries of an unfinished turn, so it can be re-run from its user messages. */
     discardPartialTurn(turnRunId: string): number {
       contexts.clear();
-      // Through the run's session: entries are indexed by (session_id, seq), not by run.
+      // Along the transcript of the run's session: entries are not indexed by run.
+      const sessionId = db.query<{ session_id: string | null }, [string]>("SELECT session_id FROM runs WHERE run_id = ?").get(turnRunId)?.session_id;
+      if (!sessionId) return 0;
       return db
-        .query("UPDATE entries SET kind = 'discarded' WHERE session_id = (SELECT session_id FROM runs WHERE run_id = $runId) AND run_id = $runId AND kind = 'message' AND role != 'user'")
-        .run({ runId: turnRunId }).changes;
+        .query(`UPDATE entries SET kind = 'discarded' WHERE seq IN (${CHAIN} SELECT seq FROM chain WHERE run_id = $runId AND kind = 'message' AND role != 'user')`)
+        .run({ sessionId, after: 0, runId: turnRunId }).changes;
     },
 
     /** Runs `fn` (several store calls) as one unit inside the current group commit. */

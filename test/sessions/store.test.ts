@@ -224,6 +224,45 @@ describe("the transcript cache", () => {
     expect(contents(store)).toEqual(["kept", "next"]);
   });
 
+  test("interleaved transcripts read back whole and in order once the cache is cold", () => {
+    const path = tempDb();
+    const store = createSessionStore({ path });
+    const a = store.ensure({ key: "agent:main:a", agentId: "main" });
+    const b = store.ensure({ key: "agent:main:b", agentId: "main" });
+    for (let i = 0; i < 5; i++) {
+      store.appendMessage({ sessionKey: a.key, sessionId: a.sessionId, message: user(`a${i}`) });
+      store.appendMessage({ sessionKey: b.key, sessionId: b.sessionId, message: user(`b${i}`) });
+    }
+    // A turn still writing to the transcript it started in after a reset (/new) stays in that transcript.
+    const renewed = store.reset(a.key);
+    store.appendMessage({ sessionKey: a.key, sessionId: renewed.sessionId, message: user("a-new") });
+    store.appendMessage({ sessionKey: a.key, sessionId: a.sessionId, message: user("a5") });
+    store.close();
+    const cold = createSessionStore({ path });
+    const texts = (entries: ReturnType<typeof cold.transcript>) => entries.map((e) => (e.kind === "message" ? e.message.content : ""));
+    expect(texts(cold.transcript(a.key, { sessionId: a.sessionId }))).toEqual(["a0", "a1", "a2", "a3", "a4", "a5"]);
+    expect(texts(cold.transcript(a.key))).toEqual(["a-new"]);
+    expect(cold.history(b.key).map((h) => h.message.content)).toEqual(["b0", "b1", "b2", "b3", "b4"]);
+    expect(texts(cold.recentTranscript(b.key, 2))).toEqual(["b3", "b4"]);
+    expect(cold.messageCount(b.key)).toBe(5);
+    // Deleting one session leaves the other's transcript whole.
+    cold.delete(a.key);
+    expect(cold.transcript(a.key, { sessionId: a.sessionId })).toEqual([]);
+    expect(cold.history(b.key)).toHaveLength(5);
+    cold.close();
+  });
+
+  test("a row inserted by another writer (the OpenClaw import) joins its transcript", () => {
+    const store = createSessionStore({});
+    const s = store.ensure({ key: K, agentId: "main" });
+    store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("ours") });
+    store.db
+      .query("INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at) VALUES ('x1', ?, ?, NULL, 'message', 'user', ?, 1)")
+      .run(K, s.sessionId, JSON.stringify(user("imported")));
+    store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("ours again") });
+    expect(store.transcript(K).map((e) => (e.kind === "message" ? e.message.content : ""))).toEqual(["ours", "imported", "ours again"]);
+  });
+
   test("a run's end that is rolled back is not reported as ended", () => {
     const store = createSessionStore({});
     const { run } = store.insertRun({ sessionKey: K, agentId: "main", queueMode: "collect", message: user("hi") });
@@ -251,7 +290,9 @@ describe("the transcript cache", () => {
     old.exec(`INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at) VALUES ('${K}', 'main', 's1', 1, 1)`);
     old.exec(`INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at) VALUES
       ('e1', '${K}', 's1', 'r1', 'message', 'user', '{"role":"user","content":"old question"}', 1),
-      ('e2', '${K}', 's1', 'r1', 'message', 'assistant', '{"role":"assistant","content":"old answer"}', 2)`);
+      ('o1', 'agent:main:other', 's2', NULL, 'message', 'user', '{"role":"user","content":"other 1"}', 1),
+      ('e2', '${K}', 's1', 'r1', 'message', 'assistant', '{"role":"assistant","content":"old answer"}', 2),
+      ('o2', 'agent:main:other', 's2', NULL, 'message', 'user', '{"role":"user","content":"other 2"}', 2)`);
     old.exec(`INSERT INTO runs (run_id, session_key, agent_id, status, queue_mode, message, idempotency_key, session_id, created_at) VALUES
       ('r1', '${K}', 'main', 'running', 'collect', '{"role":"user","content":"old question"}', 'idem-1', 's1', 1)`);
     old.close();
@@ -264,7 +305,9 @@ describe("the transcript cache", () => {
     expect(contents(store)).toEqual(["old question"]);
     const s = store.get(K)!;
     const next = store.appendMessage({ sessionKey: K, sessionId: s.sessionId, message: user("new") });
-    expect(next.seq).toBeGreaterThan(2);
+    expect(next.seq).toBeGreaterThan(4);
+    expect(contents(store)).toEqual(["old question", "new"]);
+    expect(store.transcript("agent:main:other", { sessionId: "s2" }).map((e) => e.id)).toEqual(["o1", "o2"]);
     store.close();
   });
 });
