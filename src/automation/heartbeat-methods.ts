@@ -10,7 +10,7 @@ export function registerHeartbeatMethods(methods: MethodRegistry, heartbeat: Hea
   methods.register("last-heartbeat", { scope: "operator.read", handler: () => heartbeat.last() });
   methods.register("set-heartbeats", {
     scope: "operator.admin",
-    params: z.object({ enabled: z.boolean() }),
+    params: () => z.object({ enabled: z.boolean() }),
     handler: (p) => {
       heartbeat.setEnabled(p.enabled);
       return { ok: true, enabled: p.enabled };
@@ -20,7 +20,7 @@ export function registerHeartbeatMethods(methods: MethodRegistry, heartbeat: Hea
     scope: "operator.write",
     // `sessionKey` (OpenClaw's `system event --session-key`) picks the agent it belongs to; the beat runs in that
     // agent's main session, where the heartbeat lives.
-    params: z.object({ text: z.string().trim().min(1, "text is required"), mode: z.enum(["now", "next-heartbeat"]).default("now"), agentId: z.string().min(1).optional(), sessionKey: z.string().min(1).optional() }),
+    params: () => z.object({ text: z.string().trim().min(1, "text is required"), mode: z.enum(["now", "next-heartbeat"]).default("now"), agentId: z.string().min(1).optional(), sessionKey: z.string().min(1).optional() }),
     handler: (p) => heartbeat.wake(p.text, p.mode, p.agentId ?? /^agent:([^:]+):/.exec(p.sessionKey ?? "")?.[1]),
   });
 }

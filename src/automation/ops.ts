@@ -29,7 +29,7 @@ export function createCronOps(store: CronStore, deps: { now?: () => number; newI
     get: find,
 
     add(input: CronJobInput): CronJob {
-      const parsed = jobInputSchema.safeParse(input);
+      const parsed = jobInputSchema().safeParse(input);
       if (!parsed.success) throw AutomationError.fromZod(parsed.error, "cron.add");
       const spec = parsed.data;
       const t = now();
@@ -49,7 +49,7 @@ export function createCronOps(store: CronStore, deps: { now?: () => number; newI
     },
 
     update(id: string, patch: CronJobPatch): CronJob {
-      const parsed = jobPatchSchema.safeParse(patch);
+      const parsed = jobPatchSchema().safeParse(patch);
       if (!parsed.success) throw AutomationError.fromZod(parsed.error, "cron.update");
       const current = find(id);
       const changes = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { z } from "zod";
 import { migrateOwner } from "../storage/state-db.ts";
 import { deliverySchema, payloadSchema, scheduleSchema, type CronJob, type CronJobState, type CronRunEntry } from "./types.ts";
+import { lazySchema } from "../protocol/lazy-schema.ts";
 
 /** Append steps, never edit (the "cron" owner's versions in the one state database). */
 const CRON_MIGRATIONS: readonly string[] = [
@@ -25,7 +26,7 @@ const CRON_MIGRATIONS: readonly string[] = [
 ];
 
 /** The persisted spec, checked when read back (a hand-edited row is reported, not trusted). */
-const specSchema = z.object({
+const specSchema = lazySchema(() => z.object({
   name: z.string(),
   description: z.string().optional(),
   agentId: z.string().optional(),
@@ -33,12 +34,12 @@ const specSchema = z.object({
   deleteAfterRun: z.boolean().optional(),
   createdAtMs: z.number(),
   updatedAtMs: z.number(),
-  schedule: scheduleSchema,
+  schedule: scheduleSchema(),
   sessionTarget: z.enum(["main", "isolated"]),
   wakeMode: z.enum(["now", "next-heartbeat"]),
-  payload: payloadSchema,
-  delivery: deliverySchema.optional(),
-});
+  payload: payloadSchema(),
+  delivery: deliverySchema().optional(),
+}));
 
 interface JobRow {
   id: string;
@@ -81,9 +82,9 @@ export function createCronStore(db: Database) {
   };
 
   const decode = (row: JobRow): CronJob => {
-    let spec: z.infer<typeof specSchema>;
+    let spec: z.infer<ReturnType<typeof specSchema>>;
     try {
-      spec = specSchema.parse(JSON.parse(row.spec));
+      spec = specSchema().parse(JSON.parse(row.spec));
     } catch (error) {
       throw new Error(`The cron job "${row.id}" in state.db (cron_jobs) is damaged (${(error as Error).message}); remove it with openclaw cron rm ${row.id} and add it again.`);
     }

@@ -5,24 +5,25 @@ import { ChannelError } from "./errors.ts";
 import type { ChannelManager } from "./manager.ts";
 import type { PairingRequest, PairingStore } from "./pairing.ts";
 import type { ChannelMethodHandler } from "./ws-methods.ts";
+import { lazySchema } from "../protocol/lazy-schema.ts";
 
 const TTL_MS = 60 * 60 * 1000;
-const pairingList = z.object({ channel: z.string().min(1).optional(), accountId: z.string().min(1).optional() }).optional();
-const pairingTarget = z.object({ channel: z.string().min(1), accountId: z.string().min(1).optional(), requestId: z.string().min(1), notify: z.boolean().optional() });
-const messageAction = z.object({
+const pairingList = lazySchema(() => z.object({ channel: z.string().min(1).optional(), accountId: z.string().min(1).optional() }).optional());
+const pairingTarget = lazySchema(() => z.object({ channel: z.string().min(1), accountId: z.string().min(1).optional(), requestId: z.string().min(1), notify: z.boolean().optional() }));
+const messageAction = lazySchema(() => z.object({
   channel: z.string().min(1),
   action: z.string().min(1),
   params: z.record(z.string(), z.unknown()),
   accountId: z.string().min(1).optional(),
   idempotencyKey: idempotencyKeyParam.optional(),
-});
-const sendFields = z.object({
+}));
+const sendFields = lazySchema(() => z.object({
   to: z.union([z.string().min(1), z.number()]).transform(String).optional(),
   target: z.union([z.string().min(1), z.number()]).transform(String).optional(),
   message: z.string().optional(),
   threadId: z.union([z.string(), z.number()]).transform(String).optional(),
   replyTo: z.union([z.string(), z.number()]).transform(String).optional(),
-});
+}));
 
 function parse<T>(schema: z.ZodType<T>, params: unknown, method: string): T {
   const result = schema.safeParse(params);
@@ -60,7 +61,7 @@ export function createOpenClawChannelMethods(deps: { manager: ChannelManager; pa
   };
   return {
     "channels.pairing.list": async (params) => {
-      const p = parse(pairingList, params, "channels.pairing.list");
+      const p = parse(pairingList(), params, "channels.pairing.list");
       const requests = pairing.list(p?.channel).filter((r) => !p?.accountId || r.accountId === p.accountId);
       const accounts = manager.status().filter((a) => a.configured && (!p?.channel || a.channel === p.channel));
       return {
@@ -71,22 +72,22 @@ export function createOpenClawChannelMethods(deps: { manager: ChannelManager; pa
       };
     },
     "channels.pairing.approve": async (params) => {
-      const p = parse(pairingTarget, params, "channels.pairing.approve");
+      const p = parse(pairingTarget(), params, "channels.pairing.approve");
       const request = matching(p.channel, p.accountId, p.requestId);
       const approval = pairing.approve(p.channel, request.code, { notify: p.notify });
       await manager.processApprovals();
       return { requestId: p.requestId, senderId: approval.senderId, notification: p.notify ? "sent" : "not-requested", commandOwnerBootstrap: "not-requested" };
     },
     "channels.pairing.dismiss": async (params) => {
-      const p = parse(pairingTarget, params, "channels.pairing.dismiss");
+      const p = parse(pairingTarget(), params, "channels.pairing.dismiss");
       const request = matching(p.channel, p.accountId, p.requestId);
       const denied = pairing.deny(p.channel, request.code);
       return { requestId: p.requestId, senderId: denied.senderId };
     },
     "message.action": async (params) => {
-      const p = parse(messageAction, params, "message.action");
+      const p = parse(messageAction(), params, "message.action");
       if (p.action !== "send") throw new ChannelError("invalid-params", `message.action: action "${p.action}" is not supported by this gateway; only "send" is.`);
-      const fields = parse(sendFields, p.params, "message.action params");
+      const fields = parse(sendFields(), p.params, "message.action params");
       // OpenClaw's CLI sends both `target` (as typed) and `to` (as `<channel>:<target>`).
       const to = fields.target ?? fields.to?.replace(new RegExp(`^${p.channel}:`), "");
       if (!to) throw new ChannelError("invalid-params", "message.action: params.to (or params.target) is required");

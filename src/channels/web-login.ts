@@ -2,21 +2,22 @@ import { z } from "zod";
 import { ChannelError } from "./errors.ts";
 import type { ChannelManager } from "./manager.ts";
 import type { ChannelMethodHandler } from "./ws-methods.ts";
+import { lazySchema } from "../protocol/lazy-schema.ts";
 
-const startParams = z.object({
+const startParams = lazySchema(() => z.object({
   channel: z.string().min(1).optional(),
   accountId: z.string().min(1).optional(),
   force: z.boolean().optional(),
   timeoutMs: z.number().int().positive().max(600_000).optional(),
   verbose: z.boolean().optional(),
-}).optional();
-const waitParams = z.object({
+}).optional());
+const waitParams = lazySchema(() => z.object({
   channel: z.string().min(1).optional(),
   accountId: z.string().min(1).optional(),
   sessionKey: z.string().optional(),
   timeoutMs: z.number().int().positive().max(600_000).optional(),
   currentQrDataUrl: z.string().optional(),
-}).optional();
+}).optional());
 
 interface LoginSession {
   key: string;
@@ -107,13 +108,13 @@ export function createWebLoginMethods(manager: ChannelManager): Record<string, C
 
   return {
     "web.login.start": async (params) => {
-      const p = parse(startParams, params, "web.login.start");
+      const p = parse(startParams(), params, "web.login.start");
       const session = begin(channelOf(p?.channel), p?.accountId, p?.force === true);
       await waitFor(session, () => session.done !== undefined || session.qrDataUrl !== undefined, p?.timeoutMs ?? 30_000);
       return answer(session, true);
     },
     "web.login.wait": async (params) => {
-      const p = parse(waitParams, params, "web.login.wait");
+      const p = parse(waitParams(), params, "web.login.wait");
       const key = p?.sessionKey ?? `${channelOf(p?.channel)}/${p?.accountId ?? "default"}`;
       const session = sessions.get(key);
       if (!session) return { connected: false, message: "No login is in progress: start one with web.login.start." };

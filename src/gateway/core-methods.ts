@@ -56,13 +56,13 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
     handler: () => ({ schema: z.toJSONSchema(configSchema(), { unrepresentable: "any" }) }),
   });
 
-  const baseHash = z.string().optional().describe("hash from config.get; the write fails if the file changed since");
+  const baseHash = () => z.string().optional().describe("hash from config.get; the write fails if the file changed since");
 
   methods.register("config.set", {
     scope: "operator.admin",
-    params: z.union([
-      z.object({ raw: z.string(), baseHash }),
-      z.object({ path: z.string().min(1), value: z.unknown(), baseHash }),
+    params: () => z.union([
+      z.object({ raw: z.string(), baseHash: baseHash() }),
+      z.object({ path: z.string().min(1), value: z.unknown(), baseHash: baseHash() }),
     ]),
     handler: (params) => {
       checkBase(params.baseHash);
@@ -74,7 +74,7 @@ export function registerCoreMethods(gateway: Gateway, extraStatus: () => Record<
 
   methods.register("config.patch", {
     scope: "operator.admin",
-    params: z.object({ patch: z.union([z.string(), z.record(z.string(), z.unknown())]), baseHash }),
+    params: () => z.object({ patch: z.union([z.string(), z.record(z.string(), z.unknown())]), baseHash: baseHash() }),
     handler: (params) => {
       checkBase(params.baseHash);
       const patch = typeof params.patch === "string" ? parseRaw(params.patch) : params.patch;

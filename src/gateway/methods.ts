@@ -21,7 +21,8 @@ export interface MethodContext {
 export interface MethodDef<P extends z.ZodType = z.ZodType> {
   /** Scope the caller needs; `operator.admin` implies every scope. */
   scope: Scope;
-  params?: P;
+  /** The params schema, or a function building it on the method's first call (an idle gateway holds none). */
+  params?: P | (() => P);
   handler(params: z.infer<P>, ctx: MethodContext): unknown | Promise<unknown>;
 }
 
@@ -36,7 +37,7 @@ export function createMethodRegistry() {
   return {
     register<P extends z.ZodType>(name: string, def: MethodDef<P>): void {
       if (methods.has(name)) throw new Error(`Method ${name} is registered twice.`);
-      methods.set(name, def as unknown as MethodDef);
+      methods.set(name, { ...def } as unknown as MethodDef);
     },
     names(): string[] {
       return [...methods.keys()].sort();
@@ -49,6 +50,7 @@ export function createMethodRegistry() {
       }
       let params: unknown = rawParams ?? {};
       if (def.params) {
+        if (typeof def.params === "function") def.params = def.params();
         const parsed = def.params.safeParse(params);
         if (!parsed.success) {
           throw new GatewayError("INVALID_REQUEST", `Invalid params for ${name}: ${formatZodIssues(parsed.error)}`, {

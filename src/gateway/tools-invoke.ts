@@ -8,16 +8,17 @@ import type { Tool } from "../tools/types.ts";
 import { checkBearer } from "./openai/auth.ts";
 import { readJson } from "./openai/body.ts";
 import type { HttpApiDeps } from "./openai/deps.ts";
+import { lazySchema } from "../protocol/lazy-schema.ts";
 
 /** `POST /tools/invoke` body limit. */
 export const TOOLS_INVOKE_BODY_LIMIT = 2 * 1024 * 1024;
 
-const invokeSchema = z.object({
+const invokeSchema = lazySchema(() => z.object({
   tool: z.string().trim().min(1, "name the tool to run"),
   args: z.record(z.string(), z.unknown()).optional(),
   sessionKey: sessionKeyParam.optional(),
   agentId: z.string().min(1).optional(),
-});
+}));
 
 /** Whether `gateway.tools.allow` lets a tool of this name run over HTTP even if it is denied by default (as MCP tools are). */
 const allowedOverHttp = (name: string, config: Config) => applyHttpToolPolicy([{ name, httpDefaultDeny: true } as Tool], config).length > 0;
@@ -34,7 +35,7 @@ export function mountToolsInvoke(app: Hono, deps: HttpApiDeps): void {
     const settings = deps.settings();
     const denied = checkBearer(c, settings.auth, deps.limiter);
     if (denied) return fail(denied.status, denied.status === 429 ? "rate_limited" : "unauthorized", ((await denied.json()) as { error: { message: string } }).error.message, denied.headers);
-    const body = await readJson(c.req.raw, invokeSchema, TOOLS_INVOKE_BODY_LIMIT);
+    const body = await readJson(c.req.raw, invokeSchema(), TOOLS_INVOKE_BODY_LIMIT);
     if (!body.ok) return fail(body.problem.status, body.problem.status === 413 ? "too_large" : "invalid_request", body.problem.message);
     const { tool: name, args, sessionKey } = body.value;
     const config = deps.config();

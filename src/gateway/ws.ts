@@ -83,7 +83,7 @@ export function createWsHandler(deps: WsDeps): WebSocketHandler<ConnData> {
       if (down) return fail({ code: "UNAVAILABLE", message: down.message, retryable: false }, down.code);
       return fail({ code: "UNAVAILABLE", message: "Gateway is starting; retry shortly.", retryable: true, retryAfterMs: 500 }, "starting");
     }
-    const parsed = connectParamsSchema.safeParse(rawParams);
+    const parsed = connectParamsSchema().safeParse(rawParams);
     if (!parsed.success) return fail({ code: "INVALID_REQUEST", message: `Invalid connect params: ${formatZodIssues(parsed.error)}` }, "invalid connect");
     const params = parsed.data;
     if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {
@@ -194,7 +194,7 @@ export function createWsHandler(deps: WsDeps): WebSocketHandler<ConnData> {
       if (data.authed && size > MAX_PAYLOAD_BYTES) {
         return send(ws, errorResponse(replyId, { code: "PAYLOAD_TOO_LARGE", message: `Frame of ${size} bytes exceeds maxPayload ${MAX_PAYLOAD_BYTES}.` }));
       }
-      const frame = requestFrameSchema.safeParse(raw);
+      const frame = requestFrameSchema().safeParse(raw);
       if (!frame.success) {
         if (!data.authed) return ws.close(CLOSE_POLICY, "first frame must be a connect request");
         return send(ws, errorResponse(replyId, { code: "INVALID_REQUEST", message: `Invalid frame: ${formatZodIssues(frame.error)}. Send {type:"req", id, method, params}.` }));

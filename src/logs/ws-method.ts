@@ -2,14 +2,15 @@ import { z } from "zod";
 import { GatewayError } from "../gateway/errors.ts";
 import type { MethodRegistry } from "../gateway/methods.ts";
 import { MAX_TAIL_BYTES, MAX_TAIL_LINES, readLogTail } from "./tail.ts";
+import { lazySchema } from "../protocol/lazy-schema.ts";
 
-const LogsTailParams = z
+const LogsTailParams = lazySchema(() => z
   .object({
     cursor: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(MAX_TAIL_LINES).optional(),
     maxBytes: z.number().int().min(1).max(MAX_TAIL_BYTES).optional(),
   })
-  .optional();
+  .optional());
 
 /**
  * `logs.tail {cursor?, limit?, maxBytes?}` → `{file, cursor, size, lines: string[], truncated?, reset?}` (OpenClaw's

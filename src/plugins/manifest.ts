@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { PluginError } from "./errors.ts";
+import { lazySchema } from "../protocol/lazy-schema.ts";
 
-const jsonSchema = z.record(z.string(), z.unknown());
+const jsonSchema = lazySchema(() => z.record(z.string(), z.unknown()));
 
 /** `openclaw.plugin.json`: every plugin has one, even with no config. Unknown keys are kept (OpenClaw has many). */
-export const manifestSchema = z.looseObject({
+export const manifestSchema = lazySchema(() => z.looseObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, '.', '_' or '-', starting with a letter or digit").max(64),
   name: z.string().optional(),
   description: z.string().optional(),
@@ -18,23 +19,23 @@ export const manifestSchema = z.looseObject({
   channels: z.array(z.string()).optional(),
   /** Skill folders inside the plugin, relative to it. */
   skills: z.array(z.string()).optional(),
-  configSchema: jsonSchema,
-});
-export type PluginManifest = z.infer<typeof manifestSchema>;
+  configSchema: jsonSchema(),
+}));
+export type PluginManifest = z.infer<ReturnType<typeof manifestSchema>>;
 
-const packageSchema = z.looseObject({
+const packageSchema = lazySchema(() => z.looseObject({
   name: z.string().optional(),
   version: z.string().optional(),
   openclaw: z.looseObject({ extensions: z.array(z.string()).min(1).optional() }).optional(),
-});
+}));
 
 /** Reads and checks a plugin folder's manifest and package.json; names the file and field on any problem. */
 export function readPluginFolder(dir: string): { manifest: PluginManifest; entries: string[]; version?: string } {
   const manifestPath = join(dir, "openclaw.plugin.json");
   if (!existsSync(manifestPath)) throw new PluginError("manifest", `${dir} has no openclaw.plugin.json: every plugin needs one ({"id", "configSchema"} at least).`);
-  const manifest = parseJsonFile(manifestPath, manifestSchema);
+  const manifest = parseJsonFile(manifestPath, manifestSchema());
   const pkgPath = join(dir, "package.json");
-  const pkg = existsSync(pkgPath) ? parseJsonFile(pkgPath, packageSchema) : undefined;
+  const pkg = existsSync(pkgPath) ? parseJsonFile(pkgPath, packageSchema()) : undefined;
   const entries = pkg?.openclaw?.extensions ?? ["index.ts", "index.js", "index.mjs"].filter((f) => existsSync(join(dir, f))).slice(0, 1);
   if (entries.length === 0) throw new PluginError("manifest", `${pkgPath}: "openclaw.extensions" names no entry file (e.g. ["./index.ts"]).`);
   return { manifest, entries, version: manifest.version ?? pkg?.version };

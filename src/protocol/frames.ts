@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "./lazy-schema.ts";
 
 export { PROTOCOL_VERSION } from "./constants.ts";
 /** Frames before `connect` succeeds are capped at this size. */
@@ -31,13 +32,13 @@ export interface ErrorShape {
   retryAfterMs?: number;
 }
 
-export const requestFrameSchema = z.object({
+export const requestFrameSchema = lazySchema(() => z.object({
   type: z.literal("req"),
   id: z.string().min(1).max(256),
   method: z.string().min(1).max(128),
   params: z.unknown().optional(),
-});
-export type RequestFrame = z.infer<typeof requestFrameSchema>;
+}));
+export type RequestFrame = z.infer<ReturnType<typeof requestFrameSchema>>;
 
 export interface ResponseFrame {
   type: "res";
@@ -57,7 +58,7 @@ export interface EventFrame {
 export type Frame = RequestFrame | ResponseFrame | EventFrame;
 
 /** `connect` params. Unknown fields (device, caps, locale, userAgent, ...) are accepted and ignored. */
-export const connectParamsSchema = z.looseObject({
+export const connectParamsSchema = lazySchema(() => z.looseObject({
   minProtocol: z.number().int(),
   maxProtocol: z.number().int(),
   client: z.looseObject({
@@ -70,8 +71,8 @@ export const connectParamsSchema = z.looseObject({
   role: z.string().optional(),
   scopes: z.array(z.string()).optional(),
   auth: z.looseObject({ token: z.string().optional(), password: z.string().optional() }).optional(),
-});
-export type ConnectParams = z.infer<typeof connectParamsSchema>;
+}));
+export type ConnectParams = z.infer<ReturnType<typeof connectParamsSchema>>;
 
 export interface HelloOk {
   type: "hello-ok";

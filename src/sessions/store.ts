@@ -101,7 +101,7 @@ export function createSessionStore(options: SessionStoreOptions) {
   const parseOrigin = (text: string, where: string): SessionOrigin => {
     let origin = origins.get(text);
     if (!origin) {
-      origin = parseColumn(originSchema, text, where);
+      origin = parseColumn(originSchema(), text, where);
       if (origins.size >= CACHED_ORIGINS) origins.delete(origins.keys().next().value!);
       origins.set(text, origin);
     }
@@ -123,8 +123,8 @@ export function createSessionStore(options: SessionStoreOptions) {
   const toEntry = (r: EntryRow): TranscriptEntry => {
     const base = { id: r.id, seq: r.seq, sessionId: r.session_id, runId: r.run_id ?? undefined, createdAt: r.created_at };
     return r.kind === "compaction"
-      ? { ...base, kind: "compaction", compaction: parseColumn(compactionSchema, r.data, `entries.data #${r.seq}`) }
-      : { ...base, kind: "message", message: media.fromRow(parseColumn(chatMessageSchema, r.data, `entries.data #${r.seq}`)) };
+      ? { ...base, kind: "compaction", compaction: parseColumn(compactionSchema(), r.data, `entries.data #${r.seq}`) }
+      : { ...base, kind: "message", message: media.fromRow(parseColumn(chatMessageSchema(), r.data, `entries.data #${r.seq}`)) };
   };
   const toRun = (r: RunRow): RunRecord => ({
     runId: r.run_id,
@@ -132,7 +132,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     agentId: r.agent_id,
     status: r.status,
     queueMode: r.queue_mode,
-    message: parseColumn(chatMessageSchema, r.message, `runs.message of ${r.run_id}`),
+    message: parseColumn(chatMessageSchema(), r.message, `runs.message of ${r.run_id}`),
     idempotencyKey: r.idempotency_key ?? undefined,
     origin: r.origin ? parseOrigin(r.origin, `runs.origin of ${r.run_id}`) : undefined,
     mergedInto: r.merged_into ?? undefined,
@@ -140,7 +140,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     createdAt: r.created_at,
     startedAt: r.started_at ?? undefined,
     finishedAt: r.finished_at ?? undefined,
-    outcome: r.outcome ? parseColumn(outcomeSchema, r.outcome, `runs.outcome of ${r.run_id}`) : undefined,
+    outcome: r.outcome ? parseColumn(outcomeSchema(), r.outcome, `runs.outcome of ${r.run_id}`) : undefined,
   });
 
   const q = {
@@ -389,7 +389,7 @@ export function createSessionStore(options: SessionStoreOptions) {
       if (known) return known;
       const r = q.runState.get(runId);
       if (!r) return undefined;
-      return { status: r.status, outcome: r.outcome ? parseColumn(outcomeSchema, r.outcome, `runs.outcome of ${r.run_id}`) : undefined };
+      return { status: r.status, outcome: r.outcome ? parseColumn(outcomeSchema(), r.outcome, `runs.outcome of ${r.run_id}`) : undefined };
     },
 
     /** Queued and running runs, oldest first: what `recover()` resumes after a restart. */

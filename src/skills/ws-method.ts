@@ -25,7 +25,7 @@ export interface SkillsMethodDeps {
 export function registerSkillsMethod(methods: MethodRegistry, deps: SkillsMethodDeps): void {
   methods.register("skills.status", {
     scope: "operator.read",
-    params: z.object({ agentId: z.string().min(1).optional() }).optional(),
+    params: () => z.object({ agentId: z.string().min(1).optional() }).optional(),
     handler: async (params) => {
       const config = deps.config();
       const agentId = normalizeAgentId(params?.agentId ?? defaultAgentId(config));

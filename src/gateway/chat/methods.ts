@@ -17,11 +17,11 @@ export interface ChatMethodDeps {
   listModels(signal: AbortSignal): Promise<unknown[]>;
 }
 
-const queueMode = z.enum(["collect", "followup", "steer", "interrupt"]).optional();
-const imagePart = z.object({ mediaType: z.string(), data: z.string() });
+const queueMode = () => z.enum(["collect", "followup", "steer", "interrupt"]).optional();
+const imagePart = () => z.object({ mediaType: z.string(), data: z.string() });
 const sessionKey = sessionKeyParam;
 /** A per-message model override: `provider/model`, as in `agents.defaults.model`. */
-const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, 'model must be "provider/model", e.g. "anthropic/claude-sonnet-4-5"').optional();
+const modelRef = () => z.string().regex(/^[^/\s]+\/\S+$/, 'model must be "provider/model", e.g. "anthropic/claude-sonnet-4-5"').optional();
 
 /** chat.*, sessions.*, agent, agent.wait and models.list: everything that runs or reads a session. */
 export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
@@ -36,7 +36,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
     return id;
   };
 
-  const submit = (params: { sessionKey: string; message: string; images?: z.infer<typeof imagePart>[]; agentId?: string; idempotencyKey?: string; queueMode?: z.infer<typeof queueMode>; model?: string }) => {
+  const submit = (params: { sessionKey: string; message: string; images?: z.infer<ReturnType<typeof imagePart>>[]; agentId?: string; idempotencyKey?: string; queueMode?: z.infer<ReturnType<typeof queueMode>>; model?: string }) => {
     try {
       return queue.submit({
         sessionKey: params.sessionKey,
@@ -54,14 +54,14 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("chat.send", {
     scope: "operator.write",
-    params: z.object({
+    params: () => z.object({
       sessionKey,
       message: z.string(),
-      images: z.array(imagePart).optional(),
+      images: z.array(imagePart()).optional(),
       idempotencyKey: idempotencyKeyParam.optional(),
       agentId: z.string().optional(),
-      queueMode,
-      model: modelRef,
+      queueMode: queueMode(),
+      model: modelRef(),
     }),
     handler: async (p) => {
       const result = submit(p);
@@ -72,7 +72,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("chat.history", {
     scope: "operator.read",
-    params: z.object({ sessionKey, limit: z.number().int().positive().max(1000).optional() }),
+    params: () => z.object({ sessionKey, limit: z.number().int().positive().max(1000).optional() }),
     handler: ({ sessionKey, limit = 200 }) => {
       const session = store.get(sessionKey);
       if (!session) return { sessionKey, sessionId: null, messages: [] };
@@ -83,19 +83,19 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("chat.abort", {
     scope: "operator.write",
-    params: z.object({ sessionKey: sessionKeyParam.optional(), runId: z.string().max(256).optional() }).refine((p) => p.sessionKey || p.runId, "give sessionKey or runId"),
+    params: () => z.object({ sessionKey: sessionKeyParam.optional(), runId: z.string().max(256).optional() }).refine((p) => p.sessionKey || p.runId, "give sessionKey or runId"),
     handler: (p) => ({ ok: true, aborted: queue.abort((p.runId ?? p.sessionKey)!) }),
   });
 
   methods.register("sessions.list", {
     scope: "operator.read",
-    params: z.object({ agentId: z.string().optional(), limit: z.number().int().positive().max(10_000).optional(), offset: z.number().int().nonnegative().optional() }),
+    params: () => z.object({ agentId: z.string().optional(), limit: z.number().int().positive().max(10_000).optional(), offset: z.number().int().nonnegative().optional() }),
     handler: (p) => ({ sessions: store.list(p).map((s) => ({ ...s, busy: queue.isBusy(s.key) })) }),
   });
 
   methods.register("sessions.get", {
     scope: "operator.read",
-    params: z.object({ key: sessionKey }),
+    params: () => z.object({ key: sessionKey }),
     handler: ({ key }) => {
       const session = store.get(key);
       if (!session) throw new GatewayError("NOT_FOUND", `No session "${key}".`);
@@ -107,7 +107,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("sessions.reset", {
     scope: "operator.admin",
-    params: z.object({ key: sessionKey }),
+    params: () => z.object({ key: sessionKey }),
     handler: ({ key }) => {
       if (!store.get(key)) throw new GatewayError("NOT_FOUND", `No session "${key}".`);
       queue.abort(key);
@@ -119,7 +119,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("sessions.delete", {
     scope: "operator.admin",
-    params: z.object({ key: sessionKey }),
+    params: () => z.object({ key: sessionKey }),
     handler: ({ key }) => {
       queue.abort(key);
       const deleted = store.delete(key);
@@ -130,7 +130,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("sessions.patch", {
     scope: "operator.write",
-    params: z.object({ key: sessionKey, label: z.string().nullable().optional(), model: modelRef.nullable() }),
+    params: () => z.object({ key: sessionKey, label: z.string().nullable().optional(), model: modelRef().nullable() }),
     handler: ({ key, ...changes }) => {
       // `model` is the session's model from now on (as `/model` sets it; null goes back to the agent's). A session
       // not started yet may choose one before its first message.
@@ -151,7 +151,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("sessions.compact", {
     scope: "operator.admin",
-    params: z.object({ key: sessionKey }),
+    params: () => z.object({ key: sessionKey }),
     handler: async ({ key }, ctx) => {
       const session = store.get(key);
       if (!session) throw new GatewayError("NOT_FOUND", `No session "${key}".`);
@@ -168,13 +168,13 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("agent", {
     scope: "operator.write",
-    params: z.object({
+    params: () => z.object({
       message: z.string().min(1),
       agentId: z.string().optional(),
       sessionKey: sessionKeyParam.optional(),
       idempotencyKey: idempotencyKeyParam.optional(),
-      queueMode,
-      model: modelRef,
+      queueMode: queueMode(),
+      model: modelRef(),
     }),
     handler: async (p, ctx) => {
       const agentId = normalizeAgentId(p.agentId ?? defaultAgentId(deps.config()));
@@ -192,7 +192,7 @@ export function registerChatMethods(gateway: Gateway, deps: ChatMethodDeps) {
 
   methods.register("agent.wait", {
     scope: "operator.write",
-    params: z.object({ runId: z.string().min(1), timeoutMs: z.number().int().positive().optional() }),
+    params: () => z.object({ runId: z.string().min(1), timeoutMs: z.number().int().positive().optional() }),
     handler: async ({ runId, timeoutMs = 600_000 }, ctx) => {
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
       try {

@@ -13,6 +13,7 @@ import { checkHookToken, createHookFailureWindow } from "./guard.ts";
 import { resolveHookSessionKey, type HookKeySource } from "./session-policy.ts";
 import { renderTemplate } from "./template.ts";
 import { createWakeInbox, type WakeInbox } from "./wake-inbox.ts";
+import { lazySchema } from "../../protocol/lazy-schema.ts";
 
 export { createWakeInbox, type WakeInbox, type PendingWake } from "./wake-inbox.ts";
 export { renderTemplate } from "./template.ts";
@@ -21,8 +22,8 @@ export { createHookFailureWindow } from "./guard.ts";
 /** Hook request body limit. */
 export const HOOK_BODY_LIMIT = 256 * 1024;
 
-const wakeSchema = z.object({ text: z.string().trim().min(1, "text is required"), mode: z.enum(["now", "next-heartbeat"]).default("now") });
-const agentSchema = z.object({
+const wakeSchema = lazySchema(() => z.object({ text: z.string().trim().min(1, "text is required"), mode: z.enum(["now", "next-heartbeat"]).default("now") }));
+const agentSchema = lazySchema(() => z.object({
   message: z.string().trim().min(1, "message is required"),
   name: z.string().optional(),
   agentId: z.string().optional(),
@@ -33,9 +34,9 @@ const agentSchema = z.object({
   model: z.string().optional(),
   timeoutSeconds: z.number().positive().optional(),
   waitForCompletion: z.boolean().optional(),
-});
-type AgentHook = z.infer<typeof agentSchema> & { keySource?: HookKeySource };
-const anyJson = z.unknown();
+}));
+type AgentHook = z.infer<ReturnType<typeof agentSchema>> & { keySource?: HookKeySource };
+const anyJson = lazySchema(() => z.unknown());
 
 const fail = (status: number, code: string, message: string, headers?: Record<string, string>) =>
   Response.json({ ok: false, error: { code, message } }, { status, headers });
@@ -85,7 +86,7 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
   });
 
   async function wakeHook(c: Context, config: Config): Promise<Response> {
-    const body = await readJson(c.req.raw, wakeSchema, HOOK_BODY_LIMIT);
+    const body = await readJson(c.req.raw, wakeSchema(), HOOK_BODY_LIMIT);
     if (!body.ok) return fail(body.problem.status, body.problem.status === 413 ? "too_large" : "invalid_request", body.problem.message);
     return wake(config, body.value.text, body.value.mode);
   }
@@ -104,7 +105,7 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
   }
 
   async function agentHook(c: Context, config: Config): Promise<Response> {
-    const body = await readJson(c.req.raw, agentSchema, HOOK_BODY_LIMIT);
+    const body = await readJson(c.req.raw, agentSchema(), HOOK_BODY_LIMIT);
     if (!body.ok) return fail(body.problem.status, body.problem.status === 413 ? "too_large" : "invalid_request", body.problem.message);
     return runAgentHook(c, config, body.value);
   }
@@ -138,7 +139,7 @@ export function mountHooks(app: Hono, deps: HttpApiDeps): void {
       const known = ["wake", "agent", ...(config.hooks?.mappings ?? []).map((m) => m.match?.path ?? m.id).filter(Boolean)];
       return fail(404, "unknown_hook", `No hook "${name}": add a hooks.mappings entry with match.path "${name}". Known: ${known.join(", ")}.`);
     }
-    const body = await readJson(c.req.raw, anyJson, HOOK_BODY_LIMIT);
+    const body = await readJson(c.req.raw, anyJson(), HOOK_BODY_LIMIT);
     if (!body.ok) return fail(body.problem.status, body.problem.status === 413 ? "too_large" : "invalid_request", body.problem.message);
     const message = mapping.messageTemplate ? renderTemplate(mapping.messageTemplate, body.value) : JSON.stringify(body.value);
     if (!message.trim()) return fail(400, "invalid_request", `The hook "${name}" produced an empty message: check its messageTemplate against the body sent.`);

@@ -9,43 +9,48 @@ import { errorBody, errorResponse, statusForRunError } from "./errors.ts";
 import { parseImageUrl, splitConversation, type UserTurn } from "./messages.ts";
 import { StorageUnavailableError, type RunHandle, type RunInput, type RunStarter } from "./runs.ts";
 import { collectRun, streamRun, type Sse, type StreamOptions } from "./sse.ts";
+import { lazySchema } from "../../protocol/lazy-schema.ts";
 
 /** `POST /v1/chat/completions` body limit. */
 export const CHAT_BODY_LIMIT = 20 * 1024 * 1024;
 
-const part = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text: z.string() }),
+const part = () =>
+  z.discriminatedUnion("type", [
+    z.object({ type: z.literal("text"), text: z.string() }),
+    z.object({
+      type: z.literal("image_url"),
+      image_url: z.union([z.string(), z.object({ url: z.string(), detail: z.string().optional() })]),
+    }),
+  ]);
+
+const message = () =>
   z.object({
-    type: z.literal("image_url"),
-    image_url: z.union([z.string(), z.object({ url: z.string(), detail: z.string().optional() })]),
-  }),
-]);
+    role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
+    content: z.union([z.string(), z.array(part()), z.null()]).optional(),
+    name: z.string().optional(),
+  });
 
-const message = z.object({
-  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
-  content: z.union([z.string(), z.array(part), z.null()]).optional(),
-  name: z.string().optional(),
-});
-
-export const chatRequestSchema = z.object({
-  model: z.string().optional(),
-  messages: z.array(message).min(1, "send at least one message"),
-  stream: z.boolean().nullish(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
-  user: z.string().max(256).nullish(),
-  n: z.literal(1, "only n=1 is supported").nullish(),
-  temperature: z.number().nullish(),
-  top_p: z.number().nullish(),
-  max_tokens: z.number().int().nullish(),
-  max_completion_tokens: z.number().int().nullish(),
-  stop: z.union([z.string(), z.array(z.string())]).nullish(),
-  tools: z.array(z.unknown()).nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-});
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
+/** The request body, built on the first request. */
+export const chatRequestSchema = lazySchema(() =>
+  z.object({
+    model: z.string().optional(),
+    messages: z.array(message()).min(1, "send at least one message"),
+    stream: z.boolean().nullish(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+    user: z.string().max(256).nullish(),
+    n: z.literal(1, "only n=1 is supported").nullish(),
+    temperature: z.number().nullish(),
+    top_p: z.number().nullish(),
+    max_tokens: z.number().int().nullish(),
+    max_completion_tokens: z.number().int().nullish(),
+    stop: z.union([z.string(), z.array(z.string())]).nullish(),
+    tools: z.array(z.unknown()).nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+  }));
+export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;
 
 /** Text and images of one message; a string names what is wrong with an image. */
-function toTurn(content: z.infer<typeof message>["content"]): UserTurn | string {
+function toTurn(content: z.infer<ReturnType<typeof message>>["content"]): UserTurn | string {
   if (content == null) return { text: "", images: [] };
   if (typeof content === "string") return { text: content, images: [] };
   const texts: string[] = [];
@@ -109,7 +114,7 @@ export async function startRun(runs: RunStarter, input: RunInput): Promise<RunHa
 /** The `POST /v1/chat/completions` handler. */
 export function createChatCompletionsHandler(deps: HttpApiDeps, runs: RunStarter) {
   return async (c: Context): Promise<Response> => {
-    const body = await acceptPost(c, deps, { enabled: (s) => s.chatCompletions, key: "chatCompletions", schema: chatRequestSchema, limit: CHAT_BODY_LIMIT });
+    const body = await acceptPost(c, deps, { enabled: (s) => s.chatCompletions, key: "chatCompletions", schema: chatRequestSchema(), limit: CHAT_BODY_LIMIT });
     if (body instanceof Response) return body;
     const input = chatRunInput(c, body, deps);
     if (input instanceof Response) return input;

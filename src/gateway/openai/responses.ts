@@ -123,7 +123,7 @@ export function createResponsesHandler(deps: HttpApiDeps, runs: RunStarter) {
   }
 
   return async (c: Context): Promise<Response> => {
-    const body = await acceptPost(c, deps, { enabled: (s) => s.responses, key: "responses", schema: responsesRequestSchema, limit: CHAT_BODY_LIMIT });
+    const body = await acceptPost(c, deps, { enabled: (s) => s.responses, key: "responses", schema: responsesRequestSchema(), limit: CHAT_BODY_LIMIT });
     if (body instanceof Response) return body;
     const prepared = runInput(c, body);
     if (prepared instanceof Response) return prepared;

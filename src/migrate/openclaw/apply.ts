@@ -101,7 +101,7 @@ function importSessions(db: Database, source: OpenClawState, report: MigrationRe
       if (row.session_id !== s.sessionId) report.notes.push(`session ${s.key} already exists in this gateway with its own history: kept, not imported`);
       continue;
     }
-    const valid = s.entries.filter((e) => e.kind === "compaction" || chatMessageSchema.safeParse(e.message).success);
+    const valid = s.entries.filter((e) => e.kind === "compaction" || chatMessageSchema().safeParse(e.message).success);
     sessions++;
     messages += valid.filter((e) => e.kind === "message").length;
     if (dryRun) continue;

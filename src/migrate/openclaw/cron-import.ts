@@ -40,7 +40,7 @@ export function convertOpenClawJobs(source: Array<Record<string, unknown>>, now:
       continue;
     }
     const delivery = raw.delivery as Record<string, unknown> | undefined;
-    const parsed = jobInputSchema.safeParse({
+    const parsed = jobInputSchema().safeParse({
       name,
       description: typeof raw.description === "string" ? raw.description : undefined,
       agentId: typeof raw.agentId === "string" ? raw.agentId : undefined,
