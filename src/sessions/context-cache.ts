@@ -39,15 +39,24 @@ export function createContextCache(
 ) {
   const contexts = new Map<string, CachedContext>();
   const maxBytes = options.maxBytes ?? CONTEXT_CACHE_BYTES;
+  // The bytes of every context in `contexts`, kept as they change (appends run twice a turn; summing 1024 was O(n)).
+  let held = 0;
+  const put = (sessionId: string, c: CachedContext) => {
+    contexts.set(sessionId, c);
+    held += c.bytes;
+  };
+  const drop = (sessionId: string) => {
+    const c = contexts.get(sessionId);
+    if (!c) return;
+    contexts.delete(sessionId);
+    held -= c.bytes;
+  };
 
   /** Least recently used out first, down to the byte budget; the most recent context always stays. */
   function evict(): void {
-    let bytes = 0;
-    for (const c of contexts.values()) bytes += c.bytes;
-    for (const [key, c] of contexts) {
-      if (bytes <= maxBytes || contexts.size <= 1) break;
-      contexts.delete(key);
-      bytes -= c.bytes;
+    for (const key of contexts.keys()) {
+      if (held <= maxBytes || contexts.size <= 1) break;
+      drop(key);
     }
   }
   const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
@@ -72,12 +81,11 @@ export function createContextCache(
       const cached = contexts.get(entry.sessionId);
       // Only onto a context that has every row before this one; otherwise the next read catches up from the database.
       if (cached?.complete && entry.seq > cached.lastSeq) {
-        if (entry.kind === "compaction") contexts.delete(entry.sessionId);
-        else {
+        drop(entry.sessionId);
+        if (entry.kind !== "compaction") {
           addToContext(cached, entry.seq, entry.message);
-          // Refreshed as most recent: the session being written to is the one about to be read.
-          contexts.delete(entry.sessionId);
-          contexts.set(entry.sessionId, cached);
+          // Back in as most recent: the session being written to is the one about to be read.
+          put(entry.sessionId, cached);
           evict();
         }
       }
@@ -87,7 +95,7 @@ export function createContextCache(
     get(sessionId: string): CachedContext {
       noticeOtherWriters();
       let cached = contexts.get(sessionId);
-      if (cached) contexts.delete(sessionId);
+      drop(sessionId);
       if (cached && !cached.complete) {
         // Catch up on rows others wrote; a compaction among them means building the context again.
         const newer = readEntries(sessionId, cached.lastSeq);
@@ -98,21 +106,20 @@ export function createContextCache(
         }
       }
       cached ??= buildContext(readEntries(sessionId, 0));
-      contexts.set(sessionId, cached);
-      if (contexts.size > CONTEXT_CACHE_SESSIONS) contexts.delete(contexts.keys().next().value!);
+      put(sessionId, cached);
+      if (contexts.size > CONTEXT_CACHE_SESSIONS) drop(contexts.keys().next().value!);
       evict();
       return cached;
     },
 
     clear(): void {
       contexts.clear();
+      held = 0;
     },
 
     /** Sessions and approximate bytes held (for tests and status). */
     size(): { sessions: number; bytes: number } {
-      let bytes = 0;
-      for (const c of contexts.values()) bytes += c.bytes;
-      return { sessions: contexts.size, bytes };
+      return { sessions: contexts.size, bytes: held };
     },
   };
 }

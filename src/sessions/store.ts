@@ -58,7 +58,16 @@ type RunRow = {
   created_at: number; started_at: number | null; finished_at: number | null; outcome: string | null;
 };
 
-const entryId = () => crypto.randomUUID().replaceAll("-", "").slice(0, 8);
+// 8 hex digits of randomness, drawn from a pool (a UUID made and cut per entry showed in profiles).
+const idPool = new Uint32Array(256);
+let idNext = idPool.length;
+const entryId = () => {
+  if (idNext === idPool.length) {
+    crypto.getRandomValues(idPool);
+    idNext = 0;
+  }
+  return idPool[idNext++]!.toString(16).padStart(8, "0");
+};
 
 /**
  * The session index, transcripts and the inbox of runs on one `bun:sqlite` database.
@@ -154,8 +163,8 @@ export function createSessionStore(options: SessionStoreOptions) {
     entriesAfter: db.query<EntryRow, { sessionId: string; after: number }>(`${CHAIN} SELECT ${ENTRY_COLUMNS} FROM chain WHERE kind != 'discarded' ORDER BY seq`),
     lastEntries: db.query<EntryRow, { sessionId: string; after: number; limit: number }>(`${CHAIN} SELECT ${ENTRY_COLUMNS} FROM chain WHERE kind != 'discarded' LIMIT $limit`),
     insertEntry: db.query<unknown, Record<string, string | number | null>>(
-      `INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at)
-       VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now)`,
+      `INSERT INTO entries (id, session_key, session_id, run_id, kind, role, data, created_at, prev_seq)
+       VALUES ($id, $sessionKey, $sessionId, $runId, $kind, $role, $data, $now, (SELECT last_seq FROM transcripts WHERE session_id = $sessionId))`,
     ),
     run: db.query<RunRow, [string]>("SELECT * FROM runs WHERE run_id = ?"),
     runState: db.query<Pick<RunRow, "run_id" | "status" | "outcome">, [string]>("SELECT run_id, status, outcome FROM runs WHERE run_id = ?"),

@@ -34,3 +34,15 @@ test("one context larger than the budget is still kept while it is the one in us
   expect(cache.get("big").messages).toHaveLength(1);
   expect(cache.size().sessions).toBe(1);
 });
+
+test("appended messages count against the budget: the least recently written context goes first", () => {
+  const cache = createContextCache(new Database(":memory:"), transcripts({ a: 10, b: 10 }), { maxBytes: 1_000_000 });
+  cache.get("a");
+  cache.get("b");
+  const big = (sessionId: string, seq: number): TranscriptEntry => ({ kind: "message", id: `x${seq}`, seq, sessionId, createdAt: 0, message: { role: "assistant", content: "x".repeat(1_200_000) } });
+  cache.appended(big("a", 100));
+  expect(cache.size().sessions).toBe(1);
+  expect(cache.get("a").messages).toHaveLength(2);
+  cache.appended(big("b", 101)); // b was dropped above: not cached, so nothing is added
+  expect(cache.size()).toEqual({ sessions: 1, bytes: cache.get("a").bytes });
+});
