@@ -1,4 +1,4 @@
-import { Cron } from "croner";
+import type { Cron } from "croner";
 import type { CronJob, CronSchedule } from "./types.ts";
 
 /** OpenClaw staggers recurring top-of-hour cron jobs by up to this much (`--exact` sets `staggerMs: 0`). */
@@ -37,9 +37,14 @@ export function parseAt(at: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+// croner loads with the first cron expression: a gateway whose jobs are all `at`/`every`, or that has none, never
+// evaluates it (a synchronous require, so the schedule functions stay synchronous).
+let croner: typeof import("croner") | undefined;
+
 /** A croner instance for an expression, or the reason it cannot be read. */
 export function compileCron(expr: string, tz?: string): Cron {
-  return new Cron(expr, { timezone: tz, paused: true, mode: "5-or-6-parts" });
+  croner ??= require("croner") as typeof import("croner");
+  return new croner.Cron(expr, { timezone: tz, paused: true, mode: "5-or-6-parts" });
 }
 
 /** Minute 0 with a wildcard hour field (`0 * * * *`, every-other-hour `0 *\/2 * * *`, or `0 0 * * * *` with seconds). */
