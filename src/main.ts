@@ -115,7 +115,7 @@ export async function startGateway(options: StartOptions) {
   (await import("./gateway/models-probe.ts")).registerModelsProbe(gateway.methods, { registry: () => agent.providers(config()), primary: () => agent.defaultModel(routing.defaultAgentId(config())) });
   (await import("./memory/ws-methods.ts")).registerMemoryMethods(gateway.methods, { index: (agentId) => agent.memory.indexFor(agentId ?? routing.defaultAgentId(config())) });
   const logs = await import("./logs/index.ts");
-  logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env));
+  logs.registerLogsMethod(gateway.methods, () => log.file ?? logs.logFilePath(config(), paths, env), () => log.flush());
   (await import("./skills/ws-method.ts")).registerSkillsMethod(gateway.methods, { config, paths, env, pluginSkillDirs: () => plugins.registry.skillDirs });
   const automation = (await import("./automation/service.ts")).createAutomationService({ db, dbPath: join(paths.stateDir, "state.db"), queue, sessions: store, config, methods: gateway.methods, channels: () => channels?.manager, log });
   automationTools = automation.tools;

@@ -17,6 +17,9 @@ import type { AgentEvent, ChatMessage, ImagePart, RunError, Usage } from "./type
 
 export const DEFAULT_MAX_STEPS = 50;
 
+/** The abort reason of a run's own signal once the run is over (one object: an Error per turn cost its stack trace). */
+const RUN_FINISHED = new Error("run finished");
+
 /** One turn: the new user message (if any) on top of the history the caller keeps. */
 export interface AgentRunRequest {
   message?: string;
@@ -233,7 +236,7 @@ export function createAgentRunner(deps: AgentRunnerDeps): AgentRunner {
     } finally {
       clearTimeout(timer);
       // Also reached when the consumer stops iterating early: stop whatever is still running.
-      if (!controller.signal.aborted) controller.abort(new Error("run finished"));
+      if (!controller.signal.aborted) controller.abort(RUN_FINISHED);
       options.signal?.removeEventListener("abort", onAbort);
     }
   }
