@@ -146,7 +146,7 @@ export interface CommitBatch {
   join<T>(fn: () => T): T;
   committed(): Promise<void>;
   flush(): void;
-  /** Calls `listener` whenever a group commit fails and is rolled back (caches of what was written must go). */
+  /** Calls `listener` whenever a group commit fails and is rolled back, or a `write` throws and its savepoint is undone (caches of what was written must go). */
   onRollback(listener: () => void): void;
   /**
    * Which group commit is open: a number that changes with every transaction the batch begins, or 0 when none is.
@@ -209,7 +209,12 @@ export function commitBatch(db: Database): CommitBatch {
   const batch: CommitBatch = {
     write(fn) {
       begin();
-      return atomic(fn);
+      try {
+        return atomic(fn);
+      } catch (error) {
+        for (const listener of rollbackListeners) listener();
+        throw error;
+      }
     },
     join(fn) {
       begin();
