@@ -91,6 +91,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
   const entries = new Map<string, Entry>();
   const loaded = new Map<string, ChannelPlugin>();
   let pollTimer: unknown;
+  let polling = false;
 
   async function loadPlugin(channel: string): Promise<ChannelPlugin> {
     const cached = loaded.get(channel);
@@ -171,6 +172,7 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
     entry.running = true;
     entry.lastError = null;
     log.info(`${where(entry)}: started`);
+    schedulePoll();
     instance.start(controller.signal).then(
       () => {
         if (entry.controller === controller) entry.running = false;
@@ -253,14 +255,19 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
     return approvals.length;
   }
 
+  // Approvals the CLI writes to state.db reach a running account within a second. With no account running there is
+  // nothing to hand them to (they wait in state.db), so the poll runs only while one does: an idle gateway without
+  // channels does not wake every second for it (each wake faults code pages back in after the idle trim).
   function schedulePoll(): void {
     const every = deps.approvalPollMs ?? 1000;
-    if (every <= 0) return;
+    if (!polling || every <= 0 || pollTimer !== undefined) return;
+    if (![...entries.values()].some((e) => e.running)) return;
     pollTimer = clock.setTimeout(() => {
       processApprovals()
         .catch((error) => log.error(`pairing approvals: ${String(error)}`))
         .finally(() => {
-          if (pollTimer !== undefined) schedulePoll();
+          pollTimer = undefined;
+          schedulePoll();
         });
     }, every);
   }
@@ -277,9 +284,11 @@ export function createChannelManager(deps: ChannelManagerDeps): ChannelManager {
         }
         if (!entry.running && entry.timer === undefined) launch(entry);
       }
-      if (pollTimer === undefined) schedulePoll();
+      polling = true;
+      schedulePoll();
     },
     async stop() {
+      polling = false;
       if (pollTimer !== undefined) clock.clearTimeout(pollTimer);
       pollTimer = undefined;
       for (const entry of entries.values()) halt(entry);

@@ -77,6 +77,22 @@ function managerWith(plugin: ChannelPlugin, section: Record<string, unknown>, cl
 }
 
 describe("channel manager", () => {
+  test("the pairing-approval poll runs only while an account runs: none without a configured channel", async () => {
+    const time = fakeClock();
+    const { plugin } = flakyPlugin(0);
+    const options = { stateDir: "/tmp", env: {}, onMessage: async () => {}, plugins: { flaky: async () => ({ plugin }) }, clock: time.clock, random: () => 0.5, approvalPollMs: 1000 };
+    const idle = createChannelManager({ ...options, channels: () => ({}), pairing: createPairingStore(new Database(":memory:")) });
+    await idle.start();
+    expect(time.pending()).toBe(0);
+    const running = createChannelManager({ ...options, channels: () => ({ flaky: { token: "t" } }), pairing: createPairingStore(new Database(":memory:")) });
+    await running.start();
+    await Bun.sleep(1);
+    expect(await time.fireNext()).toBe(1000);
+    expect(time.pending()).toBe(1);
+    await running.stop();
+    expect(time.pending()).toBe(0);
+  });
+
   test("a failing account is restarted after 5 s, 10 s, 20 s … capped at 5 minutes", async () => {
     const time = fakeClock();
     const { plugin } = flakyPlugin(100);
