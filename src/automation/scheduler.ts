@@ -36,6 +36,12 @@ export interface SchedulerDeps {
   now?: () => number;
   timers?: Timers;
   log?: { info(m: string): void; warn(m: string): void };
+  /**
+   * Calls `onChange` when another process may have written the store (the CLI adds jobs to state.db directly when no
+   * gateway answers) and returns a stop function. Given, a store with no job to wait for is not polled: the
+   * scheduler looks again a poll interval after a change instead of every second. Absent, it polls every second.
+   */
+  watchStore?: (onChange: () => void) => () => void;
 }
 
 type Trigger = NonNullable<CronRunEntry["trigger"]>;
@@ -52,11 +58,30 @@ export function createScheduler(deps: SchedulerDeps) {
   const running = new Map<string, { runId: string; done: Promise<void> }>();
   let timer: unknown;
   let closed = false;
+  let unwatch: (() => void) | undefined;
+
+  /** Looks at the store one poll interval from now, unless a look is already due sooner. */
+  function lookSoon() {
+    if (closed || timer !== undefined) return;
+    timer = timers.set(() => {
+      timer = undefined;
+      tick();
+    }, POLL_MS);
+  }
 
   function arm() {
     if (closed) return;
     if (timer !== undefined) timers.clear(timer);
+    timer = undefined;
     const next = deps.store.nextWakeAt();
+    // Nothing to wait for: an idle gateway wakes for a change to the store, not every second (each wake faults code
+    // pages back in after the idle trim).
+    if (next === undefined && deps.watchStore) {
+      unwatch ??= deps.watchStore(lookSoon);
+      return;
+    }
+    unwatch?.();
+    unwatch = undefined;
     const delay = next === undefined ? POLL_MS : Math.max(0, Math.min(POLL_MS, next - now()));
     timer = timers.set(() => {
       timer = undefined;
@@ -262,6 +287,8 @@ export function createScheduler(deps: SchedulerDeps) {
       closed = true;
       if (timer !== undefined) timers.clear(timer);
       timer = undefined;
+      unwatch?.();
+      unwatch = undefined;
     },
   };
 }

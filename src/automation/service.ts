@@ -5,7 +5,8 @@ import { createWakeInbox } from "../gateway/hooks/wake-inbox.ts";
 import type { MethodRegistry } from "../gateway/methods.ts";
 import { defaultAgentId } from "../routing/index.ts";
 import type { SessionQueue, SessionStore } from "../sessions/index.ts";
-import { dirname } from "node:path";
+import { watch } from "node:fs";
+import { basename, dirname } from "node:path";
 import { createHeartbeat } from "./heartbeat.ts";
 import { registerHeartbeatMethods } from "./heartbeat-methods.ts";
 import { createCronOps } from "./ops.ts";
@@ -40,6 +41,23 @@ export function channelDeliver(channels: () => ChannelManager | undefined): Deli
   };
 }
 
+/** Calls `onChange` when the database file or its WAL changes (a write from this or another process). */
+function watchDatabase(dbPath: string, onChange: () => void): () => void {
+  const name = basename(dbPath);
+  try {
+    const watcher = watch(dirname(dbPath), (_event, file) => {
+      if (file?.toString().startsWith(name)) onChange();
+    });
+    watcher.unref?.();
+    return () => watcher.close();
+  } catch {
+    // No watch here (a full inotify table): look every second, as without one.
+    const timer = setInterval(onChange, 1000);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
+
 /**
  * The automation service: cron jobs (store, scheduler, `cron.*` methods). Register before the gateway listens;
  * `start()` after the session queue recovered (catch-up runs go behind resumed turns); `stop()` before the queue
@@ -62,6 +80,8 @@ export function createAutomationService(deps: AutomationDeps) {
     now: deps.now,
     timers: deps.timers,
     log: deps.log,
+    // Injected timers (tests) keep the one-second poll; the gateway watches state.db for the CLI's offline writes.
+    watchStore: deps.timers ? undefined : (onChange) => watchDatabase(deps.dbPath, onChange),
   });
   registerCronMethods(deps.methods, { ops, scheduler });
   const heartbeat = createHeartbeat({ state: createHeartbeatState(deps.db), config: deps.config, stateDir: dirname(deps.dbPath), queue: deps.queue, sessions: deps.sessions, deliver: channelDeliver(deps.channels), wakeInbox, now: deps.now, timers: deps.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) }, log: deps.log });
