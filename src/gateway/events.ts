@@ -16,15 +16,24 @@ export interface ConnectionInfo {
 export function createEventHub() {
   const sinks = new Map<string, (frame: EventFrame) => void>();
   const infos = new Map<string, ConnectionInfo>();
+  const occupancy = new Set<(occupied: boolean) => void>();
   let seq = 0;
   return {
     add(connId: string, sink: (frame: EventFrame) => void, info?: ConnectionInfo): void {
+      const first = sinks.size === 0;
       sinks.set(connId, sink);
       if (info) infos.set(connId, info);
+      if (first) for (const listener of occupancy) listener(true);
     },
     remove(connId: string): void {
-      sinks.delete(connId);
+      const had = sinks.delete(connId);
       infos.delete(connId);
+      if (had && sinks.size === 0) for (const listener of occupancy) listener(false);
+    },
+    /** Calls `listener(true)` when the first connection joins and `listener(false)` when the last one leaves. */
+    watchOccupancy(listener: (occupied: boolean) => void): () => void {
+      occupancy.add(listener);
+      return () => void occupancy.delete(listener);
     },
     broadcast(event: string, payload: unknown): void {
       const frame: EventFrame = { type: "event", event, payload, seq: ++seq };

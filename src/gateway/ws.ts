@@ -219,9 +219,25 @@ export function createWsHandler(deps: WsDeps): WebSocketHandler<ConnData> {
   };
 }
 
-/** Starts the gateway-wide `tick` event; returns a function that stops it. */
+/**
+ * Starts the gateway-wide `tick` event, sent while at least one client is connected (an idle gateway with none does
+ * not wake for it); returns a function that stops it.
+ */
 export function startTicks(hub: EventHub, intervalMs = TICK_INTERVAL_MS): () => void {
-  const timer = setInterval(() => hub.broadcast("tick", { ts: Date.now() }), intervalMs);
-  timer.unref?.();
-  return () => clearInterval(timer);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const run = (occupied: boolean) => {
+    if (occupied && timer === undefined) {
+      timer = setInterval(() => hub.broadcast("tick", { ts: Date.now() }), intervalMs);
+      timer.unref?.();
+    } else if (!occupied && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  const unwatch = hub.watchOccupancy(run);
+  run(hub.size > 0);
+  return () => {
+    unwatch();
+    run(false);
+  };
 }
