@@ -21,7 +21,7 @@ test("ticks are sent only while a client is connected: none wake an empty hub", 
   hub.add("c2", (frame) => probe.push(frame));
   hub.broadcast("probe", {});
   // Between the two probes nothing else was broadcast: the ticks had stopped with the last client.
-  expect(probe[0]!.seq).toBe(frames.at(-1)!.seq + 2);
+  expect(probe[0]!.seq).toBe(frames.at(-1)!.seq! + 2);
   expect(frames.length).toBe(seen);
   stop();
 });
